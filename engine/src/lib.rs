@@ -1,0 +1,13 @@
+//! chuda's server-side domain: storage, credentials, operator auth, vendor settings and the
+//! SMS vendor clients. Nothing here is compiled into the browser bundle.
+
+pub mod auth;
+pub mod clock;
+pub mod db;
+pub mod phone;
+pub mod provider;
+pub mod secrets;
+pub mod settings;
+pub mod validate;
+
+pub use db::Db;

@@ -1,0 +1,64 @@
+//! 创蓝 Chuanglan PaaS JSON API client (Chuanglan §1–§2): account and password in a JSON body,
+//! POST only, business errors as HTTP 200 with a non-zero `code`.
+
+pub mod codes;
+
+use super::{http_client, json, transport_error, ErrorClass, ProviderError, REQUEST_TIMEOUT};
+use crate::settings::chuanglan::Credentials;
+use serde_json::{json, Value};
+
+/// Balance query path (Chuanglan §6).
+pub const BALANCE_PATH: &str = "/msg/balance/json";
+
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+}
+
+impl Default for Client {
+    fn default() -> Self {
+        Self { http: http_client(REQUEST_TIMEOUT) }
+    }
+}
+
+impl Client {
+    pub fn with_timeout(timeout: std::time::Duration) -> Self {
+        Self { http: http_client(timeout) }
+    }
+
+    /// Remaining message count of the account (Chuanglan §6). Used by 测试连接.
+    pub async fn balance(&self, creds: &Credentials) -> Result<String, ProviderError> {
+        let body = json!({ "account": creds.config.account, "password": creds.password });
+        let answer = self.post(&creds.config.base_url(), BALANCE_PATH, &body).await?;
+        match json::text(&answer, "code").as_deref() {
+            Some("0") => Ok(json::text(&answer, "balance").unwrap_or_default()),
+            Some(code) => Err(codes::classify(code).with_vendor_message(json::text(&answer, "errorMsg"))),
+            None => Err(unreadable()),
+        }
+    }
+
+    async fn post(&self, base: &str, path: &str, body: &Value) -> Result<Value, ProviderError> {
+        let response = self
+            .http
+            .post(format!("{base}{path}"))
+            .header("Content-Type", "application/json; charset=utf-8")
+            .body(body.to_string())
+            .send()
+            .await
+            .map_err(|e| transport_error(&e))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(super::http_status_error(status.as_u16()));
+        }
+        let bytes = response.bytes().await.map_err(|e| transport_error(&e))?;
+        serde_json::from_slice(&bytes).map_err(|_| unreadable())
+    }
+}
+
+fn unreadable() -> ProviderError {
+    ProviderError::new(
+        ErrorClass::Configuration,
+        "bad-response",
+        "接口返回的内容无法识别：请确认接口地址是创蓝短信接口（例如 smssh1.253.com）",
+    )
+}

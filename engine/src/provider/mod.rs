@@ -1,0 +1,80 @@
+//! SMS vendor clients. Each vendor module owns its wire protocol (cited by spec section) and
+//! maps every vendor answer to an [`Outcome`] class with a Chinese explanation, so callers
+//! decide on retries and operator messages without knowing vendor codes. Invariant: no
+//! credential ever appears in an error, a log line or a `Debug` output produced here.
+
+pub mod aliyun;
+pub mod chuanglan;
+mod json;
+
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// How a vendor answer should be handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ErrorClass {
+    /// Transient (busy, throttled, network): retry later with backoff.
+    Retryable,
+    /// About this recipient or this content: do not retry as is.
+    Permanent,
+    /// Account-level (credentials, IP whitelist, balance, signature): an operator must act.
+    Configuration,
+}
+
+/// A vendor or transport failure, already explained for operators.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("[{code}] {explanation}")]
+pub struct ProviderError {
+    pub class: ErrorClass,
+    /// The vendor's code (`102`, `isv.SMS_TEMPLATE_ILLEGAL`) or `network`/`timeout`/`http-<status>`.
+    pub code: String,
+    /// Plain Chinese: what happened and what to do.
+    pub explanation: String,
+    /// The vendor's own message text, if any (never contains our credentials).
+    pub vendor_message: Option<String>,
+}
+
+impl ProviderError {
+    pub fn new(class: ErrorClass, code: impl Into<String>, explanation: impl Into<String>) -> Self {
+        Self { class, code: code.into(), explanation: explanation.into(), vendor_message: None }
+    }
+
+    fn with_vendor_message(mut self, msg: Option<String>) -> Self {
+        self.vendor_message = msg.filter(|m| !m.trim().is_empty());
+        self
+    }
+}
+
+/// Timeouts follow the official Chuanglan helper (10 s connect / 10 s read, Chuanglan §2);
+/// Aliyun asks for at least 1 s (Aliyun §5.1).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One shared HTTP client (connection pooling, rustls).
+pub fn http_client(timeout: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT.min(timeout))
+        .timeout(timeout)
+        .user_agent(concat!("chuda/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .unwrap_or_default()
+}
+
+/// Maps a transport failure. A timeout after sending may mean the vendor accepted the
+/// request; callers that submit messages must reconcile rather than resend (Chuanglan §9 notes).
+pub(crate) fn transport_error(e: &reqwest::Error) -> ProviderError {
+    if e.is_timeout() {
+        ProviderError::new(ErrorClass::Retryable, "timeout", "接口响应超时，请稍后重试；若持续超时，请检查接口地址和网络")
+    } else if e.is_connect() {
+        ProviderError::new(ErrorClass::Retryable, "network", "无法连接到接口地址，请检查接口地址是否正确、服务器能否访问外网")
+    } else if let Some(status) = e.status() {
+        http_status_error(status.as_u16())
+    } else {
+        ProviderError::new(ErrorClass::Retryable, "network", "与接口通信失败，请稍后重试")
+    }
+}
+
+pub(crate) fn http_status_error(status: u16) -> ProviderError {
+    let class = if status >= 500 || status == 429 { ErrorClass::Retryable } else { ErrorClass::Configuration };
+    ProviderError::new(class, format!("http-{status}"), format!("接口返回 HTTP {status}，请确认接口地址填写正确"))
+}

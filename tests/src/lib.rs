@@ -1,0 +1,1 @@
+//! Integration and browser tests live in `tests/` and `../end2end`.

@@ -1,1 +1,60 @@
+//! chuda's browser UI: the HTML shell, route table, pages and the `#[server]` functions they
+//! call. Compiled natively with `ssr` (server rendering, server functions run here) and to
+//! WASM with `hydrate`. Only `ssr` pulls in `engine`, so credentials, SQL and HTTP clients can
+//! never reach the browser bundle.
 
+pub mod api;
+pub mod components;
+pub mod dto;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod text;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+/// Name of the compiled site bundle: `/pkg/chuda.{js,wasm,css}`.
+pub const OUTPUT_NAME: &str = "chuda";
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="data:,"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/chuda.css"/>
+        <Title text=text::PRODUCT/>
+        <Router>
+            <Routes fallback=|| view! { <p class="not-found">{text::NOT_FOUND}</p> }>
+                <Route path=path!("/login") view=pages::login::LoginPage/>
+                <ParentRoute path=path!("") view=pages::shell::Shell>
+                    <Route path=path!("/") view=|| view! { <Redirect path=pages::HOME/> }/>
+                    <Route path=path!("/settings/sms") view=pages::sms_settings::SmsSettingsPage/>
+                    <Route path=path!("/account") view=pages::account::AccountPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,1 +1,9 @@
+//! The `chuda` binary as a library: configuration, startup and the HTTP router, so that
+//! integration tests run exactly what ships.
 
+pub mod assets;
+pub mod config;
+pub mod startup;
+pub mod routes;
+
+pub use startup::Application;

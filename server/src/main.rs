@@ -1,1 +1,72 @@
-fn main() {}
+//! `chuda`: the console server and its command-line tools.
+
+use clap::{Parser, Subcommand};
+use server::config::{Overrides, Settings, EXAMPLE};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// chuda (触达): self-hosted SMS engagement console.
+#[derive(Parser)]
+#[command(name = "chuda", version, about)]
+struct Cli {
+    /// Configuration file (default: ./chuda.toml when present).
+    #[arg(long, short, global = true)]
+    config: Option<PathBuf>,
+    /// Listen address, e.g. 127.0.0.1:3000 (overrides server.listen).
+    #[arg(long, global = true)]
+    listen: Option<String>,
+    /// Data directory (overrides storage.data_dir).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the console (the default).
+    Serve,
+    /// Print a commented example configuration.
+    DefaultConfig,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command.as_ref().unwrap_or(&Command::Serve) {
+        Command::DefaultConfig => {
+            print!("{EXAMPLE}");
+            ExitCode::SUCCESS
+        }
+        Command::Serve => serve(&cli),
+    }
+}
+
+fn serve(cli: &Cli) -> ExitCode {
+    let overrides = Overrides { listen: cli.listen.clone(), data_dir: cli.data_dir.clone() };
+    let settings = match Settings::load(cli.config.as_deref(), &overrides) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("chuda: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new(&settings.log.level)).init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("chuda: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let app = server::Application::build(&settings).await?;
+        app.run_until_stopped().await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("chuda: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! `#[server]` functions: thin adapters that authorize, call `engine`, and map to DTOs.
+//! Every one of them except `login` requires a session.
+
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod session;
+pub mod settings;

@@ -1,0 +1,7 @@
+//! Reusable views without server calls.
+
+mod field;
+mod notice;
+
+pub use field::{error_for, Field, SecretField};
+pub use notice::Notice;

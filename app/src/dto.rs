@@ -1,0 +1,73 @@
+//! Types the browser sees. None of them can hold a credential: secrets travel only inward
+//! (in the `*Form` types) and come back as `has_*` flags.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub username: String,
+    pub role: String,
+}
+
+/// Everything the 短信配置 page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsSettings {
+    pub phone_attribute: String,
+    /// Attribute names to offer; `phone` until users exist.
+    pub attribute_choices: Vec<String>,
+    pub chuanglan: ChuanglanCard,
+    pub aliyun: AliyunCard,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChuanglanCard {
+    pub enabled: bool,
+    pub signature: String,
+    pub account: String,
+    pub host: String,
+    pub has_password: bool,
+    pub saved: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AliyunCard {
+    pub enabled: bool,
+    pub signature: String,
+    pub access_key_id: String,
+    /// `dysmsapi.aliyuncs.com` unless a regional endpoint (Aliyun §1) is chosen.
+    pub endpoint: String,
+    pub has_secret: bool,
+    pub saved: bool,
+}
+
+/// The 创蓝 card as submitted. An empty `password` keeps the stored one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChuanglanForm {
+    pub enabled: bool,
+    pub signature: String,
+    pub account: String,
+    pub host: String,
+    pub password: String,
+}
+
+/// The 阿里云 card as submitted. An empty `access_key_secret` keeps the stored one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AliyunForm {
+    pub enabled: bool,
+    pub signature: String,
+    pub access_key_id: String,
+    pub access_key_secret: String,
+    pub endpoint: String,
+}
+
+/// Result of 测试连接, already phrased for the operator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionResult {
+    pub message: String,
+}

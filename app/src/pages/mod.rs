@@ -1,0 +1,27 @@
+//! One module per route.
+
+pub mod account;
+pub mod login;
+pub mod shell;
+pub mod sms_settings;
+
+/// Where a signed-in operator lands.
+pub const HOME: &str = "/settings/sms";
+
+/// Full navigation (not client-side routing) so the next page is rendered with the new cookie.
+pub fn go(path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = leptos::prelude::window().location().set_href(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+/// Text for a failed action, for a status line.
+pub fn error_text(e: &crate::error::AppError) -> String {
+    match e {
+        crate::error::AppError::Validation { .. } => crate::text::FIX_FIELDS.to_owned(),
+        other => other.to_string(),
+    }
+}

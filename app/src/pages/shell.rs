@@ -1,0 +1,37 @@
+//! The navigation shell around every signed-in page.
+
+use crate::api::auth::{current_account, Logout};
+use crate::text;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    let account = Resource::new(|| (), |_| current_account());
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if logout.value().get().is_some() {
+            super::go("/login");
+        }
+    });
+    view! {
+        <header class="topbar">
+            <span class="brand">{text::PRODUCT}</span>
+            <nav>
+                <A href="/settings/sms">{text::NAV_SMS_SETTINGS}</A>
+                <A href="/account">{text::NAV_ACCOUNT}</A>
+            </nav>
+            <span class="who">
+                <Suspense fallback=|| ()>
+                    {move || account.get().and_then(Result::ok).map(|m| m.username)}
+                </Suspense>
+            </span>
+            <button type="button" class="link" id="logout" on:click=move |_| { logout.dispatch(Logout {}); }>
+                {text::LOGOUT}
+            </button>
+        </header>
+        <main class="content">
+            <Outlet/>
+        </main>
+    }
+}

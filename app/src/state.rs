@@ -1,0 +1,24 @@
+//! Server-side state handed to every server function through Leptos context.
+
+use engine::auth::LoginThrottle;
+use engine::provider::{aliyun, chuanglan};
+use engine::secrets::MasterKey;
+use engine::Db;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct ServerState {
+    pub db: Db,
+    pub key: MasterKey,
+    pub throttle: Arc<LoginThrottle>,
+    /// Adds `Secure` to the session cookie (set when served behind TLS).
+    pub secure_cookies: bool,
+    pub chuanglan: chuanglan::Client,
+    pub aliyun: aliyun::Client,
+}
+
+impl std::fmt::Debug for ServerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ServerState")
+    }
+}

@@ -1,0 +1,152 @@
+//! One `Settings`: compiled-in defaults → `chuda.toml` (or `--config FILE`) → environment
+//! `CHUDA__SECTION__KEY` → command-line flags, validated once at startup.
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub storage: StorageSettings,
+    pub security: SecuritySettings,
+    pub auth: AuthSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub listen: String,
+    /// Mark the session cookie `Secure`; set when chuda is served behind TLS.
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSettings {
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SecuritySettings {
+    /// Base64 of 32 bytes. When empty, `<data_dir>/master.key` is used (created on first run).
+    pub master_key: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    /// Password of the first-run `admin` account. When empty one is generated and printed once.
+    pub admin_password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    /// A tracing filter such as `info` or `chuda=debug,info`.
+    pub level: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            server: ServerSettings { listen: "127.0.0.1:3000".into(), secure_cookies: false },
+            storage: StorageSettings { data_dir: PathBuf::from("./data") },
+            security: SecuritySettings { master_key: String::new() },
+            auth: AuthSettings { admin_password: String::new() },
+            log: LogSettings { level: "info".into() },
+        }
+    }
+}
+
+/// Flags that override every other layer.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct ConfigError(pub String);
+
+impl Settings {
+    /// Loads all layers. `config` is an explicit file (must exist); otherwise `./chuda.toml` is
+    /// read when present. Environment keys are `CHUDA__SECTION__KEY`, e.g. `CHUDA__SERVER__LISTEN`.
+    pub fn load(config: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
+        let file = match config {
+            Some(path) if !path.exists() => {
+                return Err(ConfigError(format!("config file {} does not exist", path.display())));
+            }
+            Some(path) => path.to_path_buf(),
+            None => PathBuf::from("chuda.toml"),
+        };
+        let mut settings: Settings = Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("CHUDA__").split("__"))
+            .extract()
+            .map_err(|e| ConfigError(describe(&e)))?;
+        if let Some(listen) = &overrides.listen {
+            settings.server.listen = listen.clone();
+        }
+        if let Some(dir) = &overrides.data_dir {
+            settings.storage.data_dir = dir.clone();
+        }
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.listen_addr()?;
+        if self.storage.data_dir.as_os_str().is_empty() {
+            return Err(ConfigError("storage.data_dir must not be empty".into()));
+        }
+        if !self.security.master_key.is_empty() && engine::secrets::MasterKey::from_base64(&self.security.master_key).is_err() {
+            return Err(ConfigError("security.master_key must be 32 bytes encoded as base64 (value not shown)".into()));
+        }
+        let pw = &self.auth.admin_password;
+        if !pw.is_empty() && engine::auth::check_new_password(pw).is_err() {
+            return Err(ConfigError(format!(
+                "auth.admin_password must be at least {} characters and not only digits (value not shown)",
+                engine::auth::PASSWORD_MIN
+            )));
+        }
+        tracing_subscriber::EnvFilter::try_new(&self.log.level)
+            .map_err(|e| ConfigError(format!("log.level {:?} is not a valid filter: {e}", self.log.level)))?;
+        Ok(())
+    }
+
+    pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
+        self.server.listen.parse().map_err(|_| {
+            ConfigError(format!("server.listen {:?} is not an address like 127.0.0.1:3000", self.server.listen))
+        })
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.storage.data_dir.join("chuda.db")
+    }
+
+    pub fn master_key_path(&self) -> PathBuf {
+        self.storage.data_dir.join("master.key")
+    }
+}
+
+/// One-line description of a figment error, naming the key and the source layer.
+fn describe(e: &figment::Error) -> String {
+    let mut text = e.to_string();
+    if let Some(meta) = &e.metadata {
+        text.push_str(&format!(" (from {})", meta.name));
+    }
+    text
+}
+
+/// The commented example printed by `chuda default-config`.
+pub const EXAMPLE: &str = include_str!("../chuda.example.toml");
+
+#[cfg(test)]
+mod tests;

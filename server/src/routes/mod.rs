@@ -1,0 +1,43 @@
+//! The axum router: Leptos pages and server functions, static assets, the page guard and
+//! security headers. Vendor callbacks and the REST API join here as plain routes.
+
+mod guard;
+
+use app::state::ServerState;
+use axum::Router;
+use http::header::{self, HeaderValue};
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Largest request body accepted (forms and server-function calls).
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+pub fn router(state: ServerState, addr: SocketAddr) -> Router {
+    let options = LeptosOptions::builder()
+        .output_name(app::OUTPUT_NAME)
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let routes = generate_route_list(app::App);
+    let ctx_state = state.clone();
+    let context = move || leptos::prelude::provide_context(ctx_state.clone());
+    let shell_options = options.clone();
+    Router::new()
+        .leptos_routes_with_context(&options, routes, context, move || app::shell(shell_options.clone()))
+        .fallback(crate::assets::serve)
+        .layer(axum::middleware::from_fn_with_state(state, guard::page_guard))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
+        .layer(header_layer(header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'; object-src 'none'; base-uri 'self'"))
+        .with_state(options)
+}
+
+fn header_layer(name: header::HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}

@@ -1,0 +1,120 @@
+//! Startup: data directory, database and migrations, master key, first-run admin, then the
+//! axum server with graceful shutdown.
+
+use crate::config::Settings;
+use app::state::ServerState;
+use engine::auth::{Bootstrap, LoginThrottle};
+use engine::secrets::MasterKey;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// A running server.
+pub struct Application {
+    pub addr: SocketAddr,
+    pub state: ServerState,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: JoinHandle<std::io::Result<()>>,
+}
+
+impl Application {
+    /// Prepares storage and binds the listener (port 0 picks a free port).
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let state = prepare(settings).await?;
+        let listener = tokio::net::TcpListener::bind(settings.listen_addr()?).await?;
+        let addr = listener.local_addr()?;
+        let router = crate::routes::router(state.clone(), addr);
+        let (tx, rx) = oneshot::channel::<()>();
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let handle = tokio::spawn(async move {
+            axum::serve(listener, service)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await
+        });
+        tracing::info!("chuda is listening on http://{addr}");
+        Ok(Self { addr, state, shutdown: Some(tx), handle })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Runs until Ctrl-C / SIGTERM, then drains connections.
+    pub async fn run_until_stopped(mut self) -> anyhow::Result<()> {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        self.stop().await
+    }
+
+    pub async fn stop(&mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        (&mut self.handle).await??;
+        self.state.db.close().await;
+        Ok(())
+    }
+}
+
+async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
+    std::fs::create_dir_all(&settings.storage.data_dir)?;
+    let db = engine::db::open(&settings.database_path()).await?;
+    let key = master_key(settings)?;
+    let configured = Some(settings.auth.admin_password.as_str()).filter(|p| !p.is_empty());
+    announce(engine::auth::bootstrap_admin(&db, configured).await?);
+    Ok(ServerState {
+        db,
+        key,
+        throttle: Arc::new(LoginThrottle::default()),
+        secure_cookies: settings.server.secure_cookies,
+        chuanglan: engine::provider::chuanglan::Client::default(),
+        aliyun: engine::provider::aliyun::Client::default(),
+    })
+}
+
+fn master_key(settings: &Settings) -> anyhow::Result<MasterKey> {
+    if !settings.security.master_key.is_empty() {
+        return Ok(MasterKey::from_base64(&settings.security.master_key)?);
+    }
+    let path = settings.master_key_path();
+    let (key, created) = MasterKey::load_or_create(&path)?;
+    if created {
+        tracing::warn!(path = %path.display(), "generated a new master key (mode 0600); back it up with the database");
+    }
+    Ok(key)
+}
+
+/// Tells the operator how to log in the first time. The generated password is printed once,
+/// to the console only (not to the structured log).
+fn announce(outcome: Bootstrap) {
+    match outcome {
+        Bootstrap::Existing => {}
+        Bootstrap::CreatedFromConfig => {
+            tracing::info!("created the admin account with the password from configuration (auth.admin_password)");
+        }
+        Bootstrap::CreatedGenerated(password) => {
+            let line = "=".repeat(64);
+            eprintln!(
+                "\n{line}\n  chuda 首次启动：已创建管理员账号 / first run: admin account created\n\n    用户名 username : admin\n    初始密码 password: {password}\n\n  请登录后在「账号设置」中修改密码。此密码只显示这一次。\n  Log in and change it under 账号设置. It is shown only this once.\n{line}\n"
+            );
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,105 @@
+//! `spawn_app()`: the real server on 127.0.0.1:0 with a temporary data directory.
+
+#![allow(dead_code)]
+
+use server::config::Settings;
+use server::Application;
+use std::path::Path;
+
+pub const ADMIN_PASSWORD: &str = "integration-admin-pw";
+/// A value planted as a vendor secret; it must never come back in any response.
+pub const PLANTED: &str = "Planted-Secret-7f3a9c";
+
+pub struct TestApp {
+    pub app: Application,
+    pub dir: tempfile::TempDir,
+    pub http: reqwest::Client,
+}
+
+pub fn settings(dir: &Path) -> Settings {
+    let mut s = Settings::default();
+    s.server.listen = "127.0.0.1:0".into();
+    s.storage.data_dir = dir.to_path_buf();
+    s.auth.admin_password = ADMIN_PASSWORD.into();
+    s
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = Application::build(&settings(dir.path())).await.expect("server starts");
+    TestApp { app, dir, http: client() }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.app.url())
+    }
+
+    /// Calls a JSON server function; returns status and body text.
+    pub async fn call(&self, endpoint: &str, body: serde_json::Value) -> (u16, String) {
+        let res = self.http.post(self.url(&format!("/api/{endpoint}"))).json(&body).send().await.expect("call");
+        let status = res.status().as_u16();
+        (status, res.text().await.expect("body"))
+    }
+
+    pub async fn login_as(&self, username: &str, password: &str) -> reqwest::Response {
+        self.http
+            .post(self.url("/api/auth/login"))
+            .form(&[("username", username), ("password", password)])
+            .send()
+            .await
+            .expect("login")
+    }
+
+    pub async fn login(&self) {
+        let res = self.login_as("admin", ADMIN_PASSWORD).await;
+        assert_eq!(res.status(), 200, "admin login");
+    }
+
+    pub async fn get_page(&self, path: &str) -> (u16, String) {
+        let res = self.http.get(self.url(path)).send().await.expect("page");
+        let status = res.status().as_u16();
+        (status, res.text().await.expect("body"))
+    }
+
+    /// Restarts the server on the same data directory.
+    pub async fn restart(mut self) -> TestApp {
+        self.app.stop().await.expect("stop");
+        let app = Application::build(&settings(self.dir.path())).await.expect("restart");
+        TestApp { app, dir: self.dir, http: client() }
+    }
+}
+
+pub fn chuanglan_form(password: &str) -> serde_json::Value {
+    serde_json::json!({ "form": {
+        "enabled": true,
+        "signature": "【示例商城】",
+        "account": "N1234567",
+        "host": "https://smssh1.253.com/msg/send/json",
+        "password": password,
+    }})
+}
+
+/// Every JSON server function of the console with a harmless body.
+pub fn all_server_fns() -> Vec<(&'static str, serde_json::Value)> {
+    use serde_json::json;
+    vec![
+        ("auth/logout", json!({})),
+        ("auth/me", json!({})),
+        ("auth/password", json!({"current": "x", "new_password": "y", "confirm": "y"})),
+        ("settings/sms", json!({})),
+        ("settings/phone-attribute", json!({"name": "phone"})),
+        ("settings/chuanglan", chuanglan_form("x")),
+        ("settings/aliyun", json!({"form": {"enabled": false, "signature": "", "access_key_id": "", "access_key_secret": "", "endpoint": ""}})),
+        ("settings/chuanglan/test", json!({})),
+        ("settings/aliyun/test", json!({})),
+    ]
+}

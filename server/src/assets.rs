@@ -17,7 +17,8 @@ pub async fn serve(req: Request) -> Response {
     match load(&path).await {
         Some((bytes, mime)) => {
             let cache = if path.starts_with("pkg/") { "no-cache" } else { "public, max-age=3600" };
-            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, cache.to_owned())], Body::from(bytes)).into_response()
+            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, cache.to_owned())], Body::from(bytes))
+                .into_response()
         }
         None => (StatusCode::NOT_FOUND, "not found").into_response(),
     }

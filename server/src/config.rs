@@ -106,7 +106,9 @@ impl Settings {
         if self.storage.data_dir.as_os_str().is_empty() {
             return Err(ConfigError("storage.data_dir must not be empty".into()));
         }
-        if !self.security.master_key.is_empty() && engine::secrets::MasterKey::from_base64(&self.security.master_key).is_err() {
+        if !self.security.master_key.is_empty()
+            && engine::secrets::MasterKey::from_base64(&self.security.master_key).is_err()
+        {
             return Err(ConfigError("security.master_key must be 32 bytes encoded as base64 (value not shown)".into()));
         }
         let pw = &self.auth.admin_password;

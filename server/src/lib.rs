@@ -3,7 +3,7 @@
 
 pub mod assets;
 pub mod config;
-pub mod startup;
 pub mod routes;
+pub mod startup;
 
 pub use startup::Application;

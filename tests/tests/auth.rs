@@ -102,7 +102,8 @@ async fn changing_the_password_checks_the_current_one() {
     assert!(text.contains("两次输入的新密码不一致"), "{text}");
     let (_, text) = t.call("auth/password", body(ADMIN_PASSWORD, "short", "short")).await;
     assert!(text.contains("至少需要 10 个字符"), "{text}");
-    let (status, _) = t.call("auth/password", body(ADMIN_PASSWORD, "a-brand-new-password", "a-brand-new-password")).await;
+    let (status, _) =
+        t.call("auth/password", body(ADMIN_PASSWORD, "a-brand-new-password", "a-brand-new-password")).await;
     assert_eq!(status, 200);
     assert_eq!(t.login_as("admin", "a-brand-new-password").await.status(), 200);
 }

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 mod common;
 
 fn site_pkg() -> Option<PathBuf> {
-    let root = std::env::var("CHUDA_SITE_ROOT").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site")
-    });
+    let root = std::env::var("CHUDA_SITE_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"));
     let pkg = root.join("pkg");
     pkg.join("chuda.wasm").exists().then_some(pkg)
 }
@@ -20,7 +20,20 @@ fn the_wasm_and_js_contain_no_server_crates_or_planted_secret() {
         eprintln!("skipped: no built site (run `cargo leptos build` first)");
         return;
     };
-    let forbidden = ["sqlx", "reqwest", "argon2", "chacha20", "rustls", "libsqlite3", "engine::settings", "engine::auth", "engine::provider", "engine::secrets", common::PLANTED, "master.key"];
+    let forbidden = [
+        "sqlx",
+        "reqwest",
+        "argon2",
+        "chacha20",
+        "rustls",
+        "libsqlite3",
+        "engine::settings",
+        "engine::auth",
+        "engine::provider",
+        "engine::secrets",
+        common::PLANTED,
+        "master.key",
+    ];
     for file in ["chuda.wasm", "chuda.js"] {
         let bytes = std::fs::read(pkg.join(file)).expect("read bundle");
         assert!(bytes.len() > 1000, "{file} looks empty");

@@ -104,7 +104,14 @@ mod convert {
             plain_http: false,
         });
         let host = if c.plain_http { format!("http://{}", c.host) } else { c.host };
-        ChuanglanCard { enabled: v.enabled, signature: c.signature, account: c.account, host, has_password: v.has_password, saved }
+        ChuanglanCard {
+            enabled: v.enabled,
+            signature: c.signature,
+            account: c.account,
+            host,
+            has_password: v.has_password,
+            saved,
+        }
     }
 
     pub fn aliyun(v: aliyun::View) -> AliyunCard {
@@ -116,6 +123,13 @@ mod convert {
             plain_http: false,
         });
         let endpoint = if c.plain_http { format!("http://{}", c.endpoint) } else { c.endpoint };
-        AliyunCard { enabled: v.enabled, signature: c.signature, access_key_id: c.access_key_id, endpoint, has_secret: v.has_secret, saved }
+        AliyunCard {
+            enabled: v.enabled,
+            signature: c.signature,
+            access_key_id: c.access_key_id,
+            endpoint,
+            has_secret: v.has_secret,
+            saved,
+        }
     }
 }

@@ -30,7 +30,11 @@ pub fn AccountPage() -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        change.dispatch(ChangePassword { current: current.get(), new_password: new_password.get(), confirm: confirm.get() });
+        change.dispatch(ChangePassword {
+            current: current.get(),
+            new_password: new_password.get(),
+            confirm: confirm.get(),
+        });
     };
     view! {
         <Title text="账号设置 · 触达"/>

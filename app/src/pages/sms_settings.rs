@@ -33,6 +33,9 @@ pub fn SmsSettingsPage() -> impl IntoView {
 }
 
 /// Maps the last action result to a status line.
-fn status_of<T>(result: Option<Result<T, crate::error::AppError>>, ok: impl FnOnce(T) -> String) -> Option<Result<String, String>> {
+fn status_of<T>(
+    result: Option<Result<T, crate::error::AppError>>,
+    ok: impl FnOnce(T) -> String,
+) -> Option<Result<String, String>> {
     result.map(|r| r.map(ok).map_err(|e| super::error_text(&e)))
 }

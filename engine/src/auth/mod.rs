@@ -111,7 +111,13 @@ pub async fn logout(db: &Db, token: &str) -> Result<(), AuthError> {
 }
 
 /// Changes the password after checking the current one; every other session of the account ends.
-pub async fn change_password(db: &Db, account_id: i64, keep_token: &str, current: &str, new: &str) -> Result<(), AuthError> {
+pub async fn change_password(
+    db: &Db,
+    account_id: i64,
+    keep_token: &str,
+    current: &str,
+    new: &str,
+) -> Result<(), AuthError> {
     let hash = repo::password_hash(db, account_id).await?.ok_or(AuthError::BadCredentials)?;
     if !verify_password(current, &hash) {
         return Err(AuthError::BadCredentials);

@@ -42,8 +42,14 @@ async fn changing_the_password_ends_other_sessions_only() {
     bootstrap_admin(&db, Some("correct horse battery")).await.expect("boot");
     let (acc, keep) = login(&db, "admin", "correct horse battery").await.expect("a");
     let (_, other) = login(&db, "admin", "correct horse battery").await.expect("b");
-    assert!(matches!(change_password(&db, acc.id, &keep, "wrong", "a new long password").await, Err(AuthError::BadCredentials)));
-    assert!(matches!(change_password(&db, acc.id, &keep, "correct horse battery", "short").await, Err(AuthError::WeakPassword(_))));
+    assert!(matches!(
+        change_password(&db, acc.id, &keep, "wrong", "a new long password").await,
+        Err(AuthError::BadCredentials)
+    ));
+    assert!(matches!(
+        change_password(&db, acc.id, &keep, "correct horse battery", "short").await,
+        Err(AuthError::WeakPassword(_))
+    ));
     change_password(&db, acc.id, &keep, "correct horse battery", "a new long password").await.expect("change");
     assert!(session_account(&db, &keep).await.expect("q").is_some());
     assert!(session_account(&db, &other).await.expect("q").is_none());

@@ -64,9 +64,17 @@ pub fn http_client(timeout: Duration) -> reqwest::Client {
 /// request; callers that submit messages must reconcile rather than resend (Chuanglan §9 notes).
 pub(crate) fn transport_error(e: &reqwest::Error) -> ProviderError {
     if e.is_timeout() {
-        ProviderError::new(ErrorClass::Retryable, "timeout", "接口响应超时，请稍后重试；若持续超时，请检查接口地址和网络")
+        ProviderError::new(
+            ErrorClass::Retryable,
+            "timeout",
+            "接口响应超时，请稍后重试；若持续超时，请检查接口地址和网络",
+        )
     } else if e.is_connect() {
-        ProviderError::new(ErrorClass::Retryable, "network", "无法连接到接口地址，请检查接口地址是否正确、服务器能否访问外网")
+        ProviderError::new(
+            ErrorClass::Retryable,
+            "network",
+            "无法连接到接口地址，请检查接口地址是否正确、服务器能否访问外网",
+        )
     } else if let Some(status) = e.status() {
         http_status_error(status.as_u16())
     } else {

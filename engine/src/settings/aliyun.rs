@@ -71,7 +71,8 @@ pub async fn save(db: &Db, key: &MasterKey, input: &Input) -> Result<View, Setti
     let has_stored = view(db).await?.has_secret;
     let mut errors = Vec::new();
     let signature = collect(validate::signature("signature", &input.signature), &mut errors);
-    let key_id = collect(validate::required_token("access_key_id", &input.access_key_id, "AccessKeyId", 128), &mut errors);
+    let key_id =
+        collect(validate::required_token("access_key_id", &input.access_key_id, "AccessKeyId", 128), &mut errors);
     let endpoint_raw = if input.endpoint.trim().is_empty() { DEFAULT_ENDPOINT } else { input.endpoint.as_str() };
     let endpoint = collect(validate::host("endpoint", endpoint_raw), &mut errors);
     let secret_in = input.access_key_secret.as_deref();

@@ -55,7 +55,13 @@ async fn an_empty_password_keeps_the_stored_one() {
 #[tokio::test]
 async fn every_invalid_field_is_reported_and_nothing_is_stored() {
     let (_d, db) = db().await;
-    let input = chuanglan::Input { enabled: true, signature: "x".into(), account: "".into(), host: "bad host".into(), password: None };
+    let input = chuanglan::Input {
+        enabled: true,
+        signature: "x".into(),
+        account: "".into(),
+        host: "bad host".into(),
+        password: None,
+    };
     let Err(SettingsError::Invalid(errors)) = chuanglan::save(&db, &MasterKey::generate(), &input).await else {
         panic!("expected validation errors");
     };

@@ -32,7 +32,9 @@ fn a_bare_host_defaults_to_https() {
 
 #[test]
 fn a_pasted_url_is_reduced_to_its_host() {
-    for raw in ["https://smssh1.253.com/msg/send/json", "HTTPS://SMSSH1.253.com", "smssh1.253.com/msg/variable/json?x=1"] {
+    for raw in
+        ["https://smssh1.253.com/msg/send/json", "HTTPS://SMSSH1.253.com", "smssh1.253.com/msg/variable/json?x=1"]
+    {
         assert_eq!(host("h", raw).expect(raw).host, "smssh1.253.com", "{raw}");
     }
 }
@@ -47,7 +49,8 @@ fn plain_http_is_only_for_loopback() {
 
 #[test]
 fn malformed_hosts_are_rejected() {
-    for raw in ["", "ftp://x.com", "smssh1", "sms sh1.com", "-a.com", "a..com", "a.com:99999", "u:p@a.com", "中文.com"] {
+    for raw in ["", "ftp://x.com", "smssh1", "sms sh1.com", "-a.com", "a..com", "a.com:99999", "u:p@a.com", "中文.com"]
+    {
         assert!(host("h", raw).is_err(), "{raw}");
     }
 }

@@ -1,3 +1,4 @@
+#![allow(clippy::result_large_err)] // figment::Jail closures return figment::Error by design
 use super::*;
 use figment::Jail;
 
@@ -65,7 +66,8 @@ fn unknown_keys_and_missing_files_are_refused() {
     Jail::expect_with(|jail| {
         jail.create_file("chuda.toml", "[server]\nlisten_addr = \"x\"\n")?;
         assert!(Settings::load(None, &Overrides::default()).is_err());
-        let err = Settings::load(Some(Path::new("/nonexistent/chuda.toml")), &Overrides::default()).expect_err("missing");
+        let err =
+            Settings::load(Some(Path::new("/nonexistent/chuda.toml")), &Overrides::default()).expect_err("missing");
         assert!(err.to_string().contains("does not exist"));
         Ok(())
     });

@@ -17,7 +17,8 @@ pub async fn page_guard(State(state): State<ServerState>, mut req: Request, next
         req.extensions_mut().insert(Peer(addr));
     }
     let path = req.uri().path().to_owned();
-    let is_page = matches!(*req.method(), Method::GET | Method::HEAD) && !PUBLIC_PREFIXES.iter().any(|p| path.starts_with(p));
+    let is_page =
+        matches!(*req.method(), Method::GET | Method::HEAD) && !PUBLIC_PREFIXES.iter().any(|p| path.starts_with(p));
     if !is_page {
         return next.run(req).await;
     }

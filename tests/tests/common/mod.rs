@@ -31,11 +31,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
 }
 
 impl TestApp {
@@ -98,7 +94,10 @@ pub fn all_server_fns() -> Vec<(&'static str, serde_json::Value)> {
         ("settings/sms", json!({})),
         ("settings/phone-attribute", json!({"name": "phone"})),
         ("settings/chuanglan", chuanglan_form("x")),
-        ("settings/aliyun", json!({"form": {"enabled": false, "signature": "", "access_key_id": "", "access_key_secret": "", "endpoint": ""}})),
+        (
+            "settings/aliyun",
+            json!({"form": {"enabled": false, "signature": "", "access_key_id": "", "access_key_secret": "", "endpoint": ""}}),
+        ),
         ("settings/chuanglan/test", json!({})),
         ("settings/aliyun/test", json!({})),
     ]

@@ -48,7 +48,9 @@ fn vector_b() -> BTreeMap<String, String> {
 fn vector_a_published_by_aliyun() {
     let p = vector_a();
     assert!(canonical(&p).starts_with("AccessKeyId=testId&Action=SendSms&Format=XML&OutId=123"));
-    assert!(canonical(&p).contains("&TemplateParam=%7B%22customer%22%3A%22test%22%7D&Timestamp=2017-07-12T02%3A42%3A19Z"));
+    assert!(
+        canonical(&p).contains("&TemplateParam=%7B%22customer%22%3A%22test%22%7D&Timestamp=2017-07-12T02%3A42%3A19Z")
+    );
     assert!(string_to_sign("GET", &p).starts_with("GET&%2F&AccessKeyId%3DtestId%26Action%3DSendSms"));
     assert_eq!(sign("GET", &p, "testSecret"), "zJDF+Lrzhj/ThnlvIToysFRq6t4=");
     assert_eq!(pe(&sign("GET", &p, "testSecret")), "zJDF%2BLrzhj%2FThnlvIToysFRq6t4%3D");
@@ -94,7 +96,16 @@ fn the_signature_parameter_is_not_signed() {
 fn common_parameters_are_complete() {
     let mut p = BTreeMap::new();
     add_common(&mut p, "QuerySmsSign", "id");
-    for key in ["AccessKeyId", "Action", "Format", "SignatureMethod", "SignatureNonce", "SignatureVersion", "Timestamp", "Version"] {
+    for key in [
+        "AccessKeyId",
+        "Action",
+        "Format",
+        "SignatureMethod",
+        "SignatureNonce",
+        "SignatureVersion",
+        "Timestamp",
+        "Version",
+    ] {
         assert!(p.contains_key(key), "{key}");
     }
     assert_eq!(p["Timestamp"].len(), 20);

@@ -8,6 +8,8 @@ pub mod phone;
 pub mod provider;
 pub mod secrets;
 pub mod settings;
+pub mod simulator;
+pub mod sms;
 pub mod validate;
 
 pub use db::Db;

@@ -5,7 +5,10 @@
 
 pub mod aliyun;
 pub mod chuanglan;
-mod json;
+pub(crate) mod json;
+mod types;
+
+pub use types::{Batch, Content, OutMessage, Report, Submitted};
 
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -43,6 +46,18 @@ impl ProviderError {
         self.vendor_message = msg.filter(|m| !m.trim().is_empty());
         self
     }
+}
+
+/// A vendor that can take a batch of messages. Implemented by the Chuanglan and Aliyun clients;
+/// the sending engine sees only this.
+#[async_trait::async_trait]
+pub trait SmsProvider: Send + Sync {
+    /// Most recipients one request may carry for this content.
+    fn max_batch(&self, content: &Content) -> usize;
+    /// Submits one batch. A `Retryable` error after the request left may mean it was accepted.
+    async fn submit(&self, batch: &Batch) -> Result<Submitted, ProviderError>;
+    /// Fetches pending delivery reports (the vendor deletes what it returns).
+    async fn pull_reports(&self) -> Result<Vec<Report>, ProviderError>;
 }
 
 /// Timeouts follow the official Chuanglan helper (10 s connect / 10 s read, Chuanglan §2);

@@ -4,7 +4,7 @@
 
 use super::{collect, load, new_secret, secret, store, SettingsError};
 use crate::secrets::MasterKey;
-use crate::validate;
+use crate::validate::{self, FieldError};
 use crate::Db;
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,41 @@ pub struct Config {
     pub host: String,
     #[serde(default)]
     pub plain_http: bool,
+    #[serde(default)]
+    pub options: Options,
+}
+
+/// Protocol details the spec marks uncertain, kept configurable (Chuanglan §3, §4.3, §16).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Options {
+    /// Plain send path; `/msg/send/json` is the older name of the same endpoint (§4.3).
+    pub plain_path: String,
+    pub variable_path: String,
+    /// Template-id send (模板发送, §16): path and field names differ between sources.
+    pub template_path: String,
+    pub template_phones_field: String,
+    pub template_id_field: String,
+    pub template_params_field: String,
+    /// Form-URL-encode `msg` on the plain endpoint, as the official PHP/Go demos do (§3).
+    pub urlencode_plain_msg: bool,
+    /// Longest `msg` including the signature: 536 officially, 1036 per one later source (§3).
+    pub max_len: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            plain_path: "/msg/v1/send/json".into(),
+            variable_path: "/msg/variable/json".into(),
+            template_path: "/msg/sms/v2/tpl/send".into(),
+            template_phones_field: "phoneNumbers".into(),
+            template_id_field: "templateId".into(),
+            template_params_field: "templateParamJson".into(),
+            urlencode_plain_msg: true,
+            max_len: crate::sms::DEFAULT_MAX_LEN,
+        }
+    }
 }
 
 /// What the console may show: the settings plus whether a password is stored.
@@ -37,6 +72,8 @@ pub struct Input {
     pub account: String,
     pub host: String,
     pub password: Option<String>,
+    /// `None` keeps the stored options.
+    pub options: Option<Options>,
 }
 
 /// Everything the client needs to call the vendor.
@@ -68,7 +105,8 @@ pub async fn view(db: &Db) -> Result<View, SettingsError> {
 }
 
 pub async fn save(db: &Db, key: &MasterKey, input: &Input) -> Result<View, SettingsError> {
-    let has_stored = view(db).await?.has_password;
+    let stored = view(db).await?;
+    let has_stored = stored.has_password;
     let mut errors = Vec::new();
     let signature = collect(validate::signature("signature", &input.signature), &mut errors);
     let account = collect(validate::required_token("account", &input.account, "账号", 64), &mut errors);
@@ -77,9 +115,40 @@ pub async fn save(db: &Db, key: &MasterKey, input: &Input) -> Result<View, Setti
     let (Some(signature), Some(account), Some(host), Some(password)) = (signature, account, host, password) else {
         return Err(SettingsError::Invalid(errors));
     };
-    let config = Config { signature, account, host: host.host, plain_http: host.plain_http };
+    let options = match &input.options {
+        Some(o) => check_options(o, &mut errors),
+        None => Some(stored.config.map(|c| c.options).unwrap_or_default()),
+    };
+    let Some(options) = options else {
+        return Err(SettingsError::Invalid(errors));
+    };
+    let config = Config { signature, account, host: host.host, plain_http: host.plain_http, options };
     store(db, key, VENDOR, input.enabled, &config, password.as_deref()).await?;
     view(db).await
+}
+
+fn check_options(o: &Options, errors: &mut Vec<FieldError>) -> Option<Options> {
+    let before = errors.len();
+    for (field, path) in
+        [("plain_path", &o.plain_path), ("variable_path", &o.variable_path), ("template_path", &o.template_path)]
+    {
+        if !path.starts_with('/') || path.contains(char::is_whitespace) || path.contains("://") {
+            errors.push(FieldError::new(field, "路径需以 / 开头，例如 /msg/v1/send/json"));
+        }
+    }
+    for (field, name) in [
+        ("template_phones_field", &o.template_phones_field),
+        ("template_id_field", &o.template_id_field),
+        ("template_params_field", &o.template_params_field),
+    ] {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            errors.push(FieldError::new(field, "字段名只能包含英文字母、数字和下划线"));
+        }
+    }
+    if !(70..=2000).contains(&o.max_len) {
+        errors.push(FieldError::new("max_len", "长度上限需在 70–2000 之间（创蓝官方为 536）"));
+    }
+    (errors.len() == before).then(|| o.clone())
 }
 
 /// Stored credentials, if the card has been saved with a password.

@@ -13,6 +13,7 @@ fn card(password: Option<&str>) -> chuanglan::Input {
         account: "N1234567".into(),
         host: "https://smssh1.253.com/msg/send/json".into(),
         password: password.map(Into::into),
+        options: None,
     }
 }
 
@@ -61,6 +62,7 @@ async fn every_invalid_field_is_reported_and_nothing_is_stored() {
         account: "".into(),
         host: "bad host".into(),
         password: None,
+        options: None,
     };
     let Err(SettingsError::Invalid(errors)) = chuanglan::save(&db, &MasterKey::generate(), &input).await else {
         panic!("expected validation errors");

@@ -1,15 +1,23 @@
 //! 创蓝 Chuanglan PaaS JSON API client (Chuanglan §1–§2): account and password in a JSON body,
-//! POST only, business errors as HTTP 200 with a non-zero `code`.
+//! POST only, business errors as HTTP 200 with a non-zero `code`. The endpoint follows the
+//! content: `{$var}` → variable (§5), none → plain (§4), template id → §16.
 
 pub mod codes;
+pub mod reports;
+pub mod send;
 
-use super::{http_client, json, transport_error, ErrorClass, ProviderError, REQUEST_TIMEOUT};
+use super::{http_client, json, transport_error, Batch, Content, ErrorClass, ProviderError, Report, Submitted};
+use super::{SmsProvider, REQUEST_TIMEOUT};
 use crate::settings::chuanglan::Credentials;
 use serde_json::{json, Value};
 
 /// Balance query path (Chuanglan §6).
 pub const BALANCE_PATH: &str = "/msg/balance/json";
+/// Pull paths (Chuanglan §7).
+pub const PULL_REPORT_PATH: &str = "/msg/pull/report";
+pub const PULL_MO_PATH: &str = "/msg/pull/mo";
 
+/// Shared HTTP client (connection pool); cheap to clone.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -37,7 +45,21 @@ impl Client {
         }
     }
 
-    async fn post(&self, base: &str, path: &str, body: &Value) -> Result<Value, ProviderError> {
+    /// Submits one batch to the endpoint its content selects.
+    pub async fn submit(&self, creds: &Credentials, batch: &Batch) -> Result<Submitted, ProviderError> {
+        let request = send::build(creds, batch)?;
+        let answer = self.post(&creds.config.base_url(), &request.path, &request.body).await?;
+        send::parse(&request.path, &answer, batch.messages.len())
+    }
+
+    /// Pulls up to 100 pending delivery reports (Chuanglan §7.1; the vendor deletes them).
+    pub async fn pull_reports(&self, creds: &Credentials) -> Result<Vec<Report>, ProviderError> {
+        let body = json!({ "account": creds.config.account, "password": creds.password, "count": "100" });
+        let answer = self.post(&creds.config.base_url(), PULL_REPORT_PATH, &body).await?;
+        reports::parse_pulled(&answer)
+    }
+
+    pub(crate) async fn post(&self, base: &str, path: &str, body: &Value) -> Result<Value, ProviderError> {
         let response = self
             .http
             .post(format!("{base}{path}"))
@@ -55,7 +77,29 @@ impl Client {
     }
 }
 
-fn unreadable() -> ProviderError {
+/// A Chuanglan account bound to the shared client: what the sending engine uses.
+#[derive(Clone)]
+pub struct Provider {
+    pub client: Client,
+    pub creds: Credentials,
+}
+
+#[async_trait::async_trait]
+impl SmsProvider for Provider {
+    fn max_batch(&self, _content: &Content) -> usize {
+        send::MAX_PER_REQUEST
+    }
+
+    async fn submit(&self, batch: &Batch) -> Result<Submitted, ProviderError> {
+        self.client.submit(&self.creds, batch).await
+    }
+
+    async fn pull_reports(&self) -> Result<Vec<Report>, ProviderError> {
+        self.client.pull_reports(&self.creds).await
+    }
+}
+
+pub(crate) fn unreadable() -> ProviderError {
     ProviderError::new(
         ErrorClass::Configuration,
         "bad-response",

@@ -52,12 +52,14 @@ export async function launchBrowser() {
 export function watch(page) {
   const problems = [];
   const bodies = [];
+  const urls = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`); });
   page.on('response', async (r) => {
+    urls.push(r.url());
     try { bodies.push({ url: r.url(), text: await r.text() }); } catch { /* redirects have no body */ }
   });
-  return { problems, bodies };
+  return { problems, bodies, urls };
 }
 
 export function assert(cond, msg) { if (!cond) throw new Error(`assertion failed: ${msg}`); }

@@ -40,12 +40,12 @@ const failed = await run([
   }],
   ['an invalid signature is explained beside the field and typed values stay', async () => {
     await hydrated();
-    const card = page.locator('#chuanglan-card');
+    const card = page.locator('#chuanglan-form');
     await card.locator('input[name=signature]').fill('店');
     await card.locator('input[name=account]').fill('N1234567');
     await card.locator('input[name=password]').fill(PLANTED);
     await card.locator('input[name=host]').fill('https://smssh1.253.com/msg/send/json');
-    await card.locator('button[type=submit]').click();
+    await card.locator('#chuanglan-save').click();
     const err = card.locator('.field-error[data-field=signature]');
     await err.waitFor();
     assert((await err.textContent()).includes('签名长度'), `signature error: ${await err.textContent()}`);
@@ -54,10 +54,10 @@ const failed = await run([
     assert(await card.locator('.field-error').count() === 1, 'only the signature is wrong');
   }],
   ['saving normalizes the card and hides the password as 已设置', async () => {
-    const card = page.locator('#chuanglan-card');
+    const card = page.locator('#chuanglan-form');
     await card.locator('input[name=signature]').fill('【示例商城】');
     await card.locator('input[name=enabled]').check();
-    await card.locator('button[type=submit]').click();
+    await card.locator('#chuanglan-save').click();
     await card.locator('[data-testid=chuanglan-saved]', { hasText: '已保存' }).waitFor();
     assert(await card.locator('input[name=host]').inputValue() === 'smssh1.253.com', 'host normalized');
     assert(await card.locator('[data-secret=password]').textContent() === '已设置', 'password shown as set');
@@ -88,10 +88,35 @@ const failed = await run([
     await hydrated();
     assert(await page.inputValue('#f-phone_attribute') === 'mobile', 'phone attribute persisted');
   }],
+  ['沙箱模式 test send from the 创蓝 card shows the msgId', async () => {
+    const card = page.locator('#chuanglan-card');
+    await card.locator('input[name=sandbox]').check();
+    await card.locator('h2 .badge.sandbox').waitFor();
+    const form = page.locator('#chuanglan-test-send');
+    await form.locator('textarea[name=test_phones]').fill('13800138000, 1234');
+    await form.locator('textarea[name=test_content]').fill('尊敬的{$var}，您好');
+    await form.locator('input[name=test_values]').fill('王女士');
+    await form.locator('button[type=submit]').click();
+    const msgId = form.locator('[data-testid=test-send-msgid]');
+    await msgId.waitFor();
+    assert(/^\d{17}$/.test(await msgId.textContent()), `msgId ${await msgId.textContent()}`);
+    const result = await form.locator('[data-testid=test-send-result]').textContent();
+    assert(result.includes('沙箱') && result.includes('/msg/variable/json') && result.includes('138****8000'), result);
+    const invalid = await form.locator('[data-testid=test-send-invalid]').textContent();
+    assert(invalid.includes('1234') && invalid.includes('11 位'), invalid);
+  }],
+  ['a missing {$var} value is explained beside the field', async () => {
+    const form = page.locator('#chuanglan-test-send');
+    await form.locator('input[name=test_values]').fill('');
+    await form.locator('button[type=submit]').click();
+    const err = form.locator('.field-error[data-field=test_values]');
+    await err.waitFor();
+    assert((await err.textContent()).includes('1 个 {$var}'), await err.textContent());
+  }],
   ['no response the browser received contained the secret', async () => {
     const leaks = seen.bodies.filter((b) => b.text.includes(PLANTED));
     assert(leaks.length === 0, `secret in ${leaks.map((l) => l.url).join(', ')}`);
-    assert(seen.bodies.some((b) => b.url.endsWith('/pkg/chuda.wasm')), 'wasm was loaded (hydration)');
+    assert(seen.urls.some((u) => u.endsWith('/pkg/chuda.wasm')), 'wasm was loaded (hydration)');
   }],
   ['no page errors or console errors', async () => {
     assert(seen.problems.length === 0, seen.problems.join('\n'));

@@ -33,6 +33,48 @@ pub struct ChuanglanCard {
     pub host: String,
     pub has_password: bool,
     pub saved: bool,
+    /// Traffic goes to the built-in simulator (沙箱), never to the vendor.
+    pub sandbox: bool,
+    pub options: ChuanglanOptions,
+}
+
+/// Protocol details the spec marks uncertain (paths, §16 field names, encoding, length).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChuanglanOptions {
+    pub plain_path: String,
+    pub variable_path: String,
+    pub template_path: String,
+    pub template_phones_field: String,
+    pub template_id_field: String,
+    pub template_params_field: String,
+    pub urlencode_plain_msg: bool,
+    pub max_len: u32,
+}
+
+/// 发送测试短信: phones separated by commas, spaces or lines; values fill `{$var}` in order
+/// (or the template parameters when `template_id` is set).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestSendForm {
+    pub phones: String,
+    pub content: String,
+    pub template_id: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestSendResult {
+    pub sandbox: bool,
+    pub endpoint: String,
+    pub msg_id: String,
+    /// Masked phones the vendor accepted.
+    pub sent_to: Vec<String>,
+    pub invalid: Vec<PhoneProblem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneProblem {
+    pub input: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +96,9 @@ pub struct ChuanglanForm {
     pub account: String,
     pub host: String,
     pub password: String,
+    /// `None` keeps the stored options.
+    #[serde(default)]
+    pub options: Option<ChuanglanOptions>,
 }
 
 /// The 阿里云 card as submitted. An empty `access_key_secret` keeps the stored one.

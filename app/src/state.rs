@@ -15,6 +15,8 @@ pub struct ServerState {
     pub secure_cookies: bool,
     pub chuanglan: chuanglan::Client,
     pub aliyun: aliyun::Client,
+    /// The built-in 创蓝 simulator behind 沙箱模式 (loopback only).
+    pub sandbox: Arc<engine::simulator::chuanglan::Simulator>,
 }
 
 impl std::fmt::Debug for ServerState {

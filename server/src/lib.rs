@@ -1,9 +1,11 @@
+#![recursion_limit = "512"]
 //! The `chuda` binary as a library: configuration, startup and the HTTP router, so that
 //! integration tests run exactly what ships.
 
 pub mod assets;
 pub mod config;
 pub mod routes;
+pub mod simulate;
 pub mod startup;
 
 pub use startup::Application;

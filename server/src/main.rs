@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! `chuda`: the console server and its command-line tools.
 
 use clap::{Parser, Subcommand};
@@ -28,6 +29,9 @@ enum Command {
     Serve,
     /// Print a commented example configuration.
     DefaultConfig,
+    /// Run a Chuanglan (创蓝 253) compatible simulator for trials and load tests.
+    #[command(name = "simulate-253")]
+    Simulate253(server::simulate::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +42,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Serve => serve(&cli),
+        Command::Simulate253(args) => server::simulate::run(args),
     }
 }
 

@@ -5,6 +5,7 @@ use crate::config::Settings;
 use app::state::ServerState;
 use engine::auth::{Bootstrap, LoginThrottle};
 use engine::secrets::MasterKey;
+use engine::simulator::chuanglan::{SimConfig, Simulator};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::oneshot;
@@ -72,6 +73,23 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
         secure_cookies: settings.server.secure_cookies,
         chuanglan: engine::provider::chuanglan::Client::default(),
         aliyun: engine::provider::aliyun::Client::default(),
+        sandbox: Arc::new(start_sandbox().await?),
+    })
+}
+
+/// The sandbox simulator: loopback, a free port, a password nobody needs to know.
+async fn start_sandbox() -> anyhow::Result<Simulator> {
+    let config =
+        SimConfig { account: "SANDBOX".into(), password: uuid_like(), report_delay_ms: 1_000, ..SimConfig::default() };
+    Ok(Simulator::start(SocketAddr::from(([127, 0, 0, 1], 0)), config).await?)
+}
+
+fn uuid_like() -> String {
+    use std::fmt::Write;
+    let key = MasterKey::generate().seal("sandbox", b"");
+    key.iter().take(16).fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
     })
 }
 

@@ -2,6 +2,7 @@
 //! Every one of them except `login` requires a session.
 
 pub mod auth;
+pub mod chuanglan;
 #[cfg(feature = "ssr")]
 pub mod session;
 pub mod settings;

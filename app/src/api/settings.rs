@@ -1,6 +1,6 @@
 //! 短信配置: phone attribute and vendor cards. Responses carry `has_*` flags, never secrets.
 
-use crate::dto::{AliyunForm, ChuanglanForm, ConnectionResult, SmsSettings};
+use crate::dto::{AliyunForm, ConnectionResult, SmsSettings};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -19,21 +19,6 @@ pub async fn save_phone_attribute(name: String) -> Result<String, AppError> {
     Ok(saved)
 }
 
-#[server(prefix = "/api", endpoint = "settings/chuanglan", input = Json)]
-pub async fn save_chuanglan(form: ChuanglanForm) -> Result<crate::dto::ChuanglanCard, AppError> {
-    let (state, account, _) = super::session::require_session().await?;
-    let input = engine::settings::chuanglan::Input {
-        enabled: form.enabled,
-        signature: form.signature,
-        account: form.account,
-        host: form.host,
-        password: Some(form.password).filter(|p| !p.is_empty()),
-    };
-    let view = engine::settings::chuanglan::save(&state.db, &state.key, &input).await?;
-    tracing::info!(user = %account.username, enabled = view.enabled, "chuanglan settings saved");
-    Ok(convert::chuanglan(view))
-}
-
 #[server(prefix = "/api", endpoint = "settings/aliyun", input = Json)]
 pub async fn save_aliyun(form: AliyunForm) -> Result<crate::dto::AliyunCard, AppError> {
     let (state, account, _) = super::session::require_session().await?;
@@ -47,17 +32,6 @@ pub async fn save_aliyun(form: AliyunForm) -> Result<crate::dto::AliyunCard, App
     let view = engine::settings::aliyun::save(&state.db, &state.key, &input).await?;
     tracing::info!(user = %account.username, enabled = view.enabled, "aliyun settings saved");
     Ok(convert::aliyun(view))
-}
-
-/// 测试连接 for 创蓝: the balance query (Chuanglan §6) with the saved configuration.
-#[server(prefix = "/api", endpoint = "settings/chuanglan/test", input = Json)]
-pub async fn test_chuanglan() -> Result<ConnectionResult, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
-    let Some(creds) = engine::settings::chuanglan::credentials(&state.db, &state.key).await? else {
-        return Err(AppError::Rejected { message: crate::text::SAVE_BEFORE_TEST.into() }.with_status());
-    };
-    let balance = state.chuanglan.balance(&creds).await?;
-    Ok(ConnectionResult { message: format!("连接成功，账户剩余短信条数：{balance}") })
 }
 
 /// 测试连接 for 阿里云: QuerySmsSign (Aliyun §5.5), read-only and free.
@@ -76,8 +50,8 @@ pub async fn test_aliyun() -> Result<ConnectionResult, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-mod convert {
-    use crate::dto::{AliyunCard, ChuanglanCard, SmsSettings};
+pub(crate) mod convert {
+    use crate::dto::{AliyunCard, ChuanglanCard, ChuanglanOptions, SmsSettings};
     use crate::error::AppError;
     use engine::settings::{self, aliyun, chuanglan};
 
@@ -90,18 +64,19 @@ mod convert {
         Ok(SmsSettings {
             phone_attribute,
             attribute_choices,
-            chuanglan: chuanglan(chuanglan::view(db).await?),
+            chuanglan: chuanglan(chuanglan::view(db).await?, chuanglan::sandbox(db).await?),
             aliyun: aliyun(aliyun::view(db).await?),
         })
     }
 
-    pub fn chuanglan(v: chuanglan::View) -> ChuanglanCard {
+    pub fn chuanglan(v: chuanglan::View, sandbox: bool) -> ChuanglanCard {
         let saved = v.config.is_some();
         let c = v.config.unwrap_or_else(|| chuanglan::Config {
             signature: String::new(),
             account: String::new(),
             host: chuanglan::DEFAULT_HOST.to_owned(),
             plain_http: false,
+            options: chuanglan::Options::default(),
         });
         let host = if c.plain_http { format!("http://{}", c.host) } else { c.host };
         ChuanglanCard {
@@ -111,6 +86,34 @@ mod convert {
             host,
             has_password: v.has_password,
             saved,
+            sandbox,
+            options: options_dto(c.options),
+        }
+    }
+
+    pub fn options_dto(o: chuanglan::Options) -> ChuanglanOptions {
+        ChuanglanOptions {
+            plain_path: o.plain_path,
+            variable_path: o.variable_path,
+            template_path: o.template_path,
+            template_phones_field: o.template_phones_field,
+            template_id_field: o.template_id_field,
+            template_params_field: o.template_params_field,
+            urlencode_plain_msg: o.urlencode_plain_msg,
+            max_len: u32::try_from(o.max_len).unwrap_or(u32::MAX),
+        }
+    }
+
+    pub fn options_in(o: ChuanglanOptions) -> chuanglan::Options {
+        chuanglan::Options {
+            plain_path: o.plain_path.trim().to_owned(),
+            variable_path: o.variable_path.trim().to_owned(),
+            template_path: o.template_path.trim().to_owned(),
+            template_phones_field: o.template_phones_field.trim().to_owned(),
+            template_id_field: o.template_id_field.trim().to_owned(),
+            template_params_field: o.template_params_field.trim().to_owned(),
+            urlencode_plain_msg: o.urlencode_plain_msg,
+            max_len: o.max_len as usize,
         }
     }
 

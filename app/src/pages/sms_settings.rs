@@ -2,6 +2,8 @@
 
 mod aliyun;
 mod chuanglan;
+mod chuanglan_options;
+mod chuanglan_test_send;
 mod phone;
 
 use crate::api::settings::get_sms_settings;

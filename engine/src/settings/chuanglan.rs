@@ -151,6 +151,18 @@ fn check_options(o: &Options, errors: &mut Vec<FieldError>) -> Option<Options> {
     (errors.len() == before).then(|| o.clone())
 }
 
+const SANDBOX_KEY: &str = "chuanglan_sandbox";
+
+/// Whether 创蓝 traffic goes to the built-in simulator instead of the vendor.
+pub async fn sandbox(db: &Db) -> Result<bool, SettingsError> {
+    Ok(super::repo::get_value(db, SANDBOX_KEY).await?.as_deref() == Some("on"))
+}
+
+pub async fn set_sandbox(db: &Db, on: bool) -> Result<(), SettingsError> {
+    super::repo::set_value(db, SANDBOX_KEY, if on { "on" } else { "off" }, crate::clock::now()).await?;
+    Ok(())
+}
+
 /// Stored credentials, if the card has been saved with a password.
 pub async fn credentials(db: &Db, key: &MasterKey) -> Result<Option<Credentials>, SettingsError> {
     let Some(config) = view(db).await?.config else {

@@ -100,5 +100,10 @@ pub fn all_server_fns() -> Vec<(&'static str, serde_json::Value)> {
         ),
         ("settings/chuanglan/test", json!({})),
         ("settings/aliyun/test", json!({})),
+        ("settings/chuanglan/sandbox", json!({"on": true})),
+        (
+            "settings/chuanglan/test-send",
+            json!({"form": {"phones": "13800138000", "content": "x", "template_id": "", "values": []}}),
+        ),
     ]
 }

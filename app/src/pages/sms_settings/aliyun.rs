@@ -8,7 +8,7 @@ use crate::text;
 use leptos::prelude::*;
 
 #[component]
-pub fn AliyunCardView(card: AliyunCard) -> impl IntoView {
+pub fn AliyunCardView(card: AliyunCard) -> AnyView {
     let enabled = RwSignal::new(card.enabled);
     let signature = RwSignal::new(card.signature);
     let key_id = RwSignal::new(card.access_key_id);
@@ -74,4 +74,5 @@ pub fn AliyunCardView(card: AliyunCard) -> impl IntoView {
             <Notice message=tested test_id="aliyun-test-result"/>
         </form>
     }
+    .into_any()
 }

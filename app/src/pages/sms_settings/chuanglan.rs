@@ -1,6 +1,8 @@
-//! The 创蓝 card.
+//! The 创蓝 card: credentials, 沙箱模式, 高级设置, 测试连接 and 发送测试短信.
 
-use crate::api::settings::{SaveChuanglan, TestChuanglan};
+use super::chuanglan_options::{OptionsFields, OptionsSignals};
+use super::chuanglan_test_send::TestSendPanel;
+use crate::api::chuanglan::{SaveChuanglan, SetChuanglanSandbox, TestChuanglan};
 use crate::components::{error_for, Field, Notice, SecretField};
 use crate::dto::{ChuanglanCard, ChuanglanForm};
 use crate::error::AppError;
@@ -8,27 +10,36 @@ use crate::text;
 use leptos::prelude::*;
 
 #[component]
-pub fn ChuanglanCardView(card: ChuanglanCard) -> impl IntoView {
+pub fn ChuanglanCardView(card: ChuanglanCard) -> AnyView {
     let enabled = RwSignal::new(card.enabled);
     let signature = RwSignal::new(card.signature);
     let account = RwSignal::new(card.account);
     let host = RwSignal::new(card.host);
     let password = RwSignal::new(String::new());
     let has_password = RwSignal::new(card.has_password);
+    let sandbox = RwSignal::new(card.sandbox);
+    let options = OptionsSignals::new(card.options);
     let error = RwSignal::new(None::<AppError>);
     let save = ServerAction::<SaveChuanglan>::new();
     let test = ServerAction::<TestChuanglan>::new();
+    let switch = ServerAction::<SetChuanglanSandbox>::new();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(c)) => {
             signature.set(c.signature);
             host.set(c.host);
             account.set(c.account);
             has_password.set(c.has_password);
+            options.set(c.options);
             password.set(String::new());
             error.set(None);
         }
         Some(Err(e)) => error.set(Some(e)),
         None => {}
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(c)) = switch.value().get() {
+            sandbox.set(c.sandbox);
+        }
     });
     let saved = Signal::derive(move || super::status_of(save.value().get(), |_| text::SAVED.to_owned()));
     let tested = Signal::derive(move || super::status_of(test.value().get(), |r| r.message));
@@ -40,38 +51,52 @@ pub fn ChuanglanCardView(card: ChuanglanCard) -> impl IntoView {
             account: account.get(),
             host: host.get(),
             password: password.get(),
+            options: Some(options.get()),
         };
         save.dispatch(SaveChuanglan { form });
     };
+    let toggle_sandbox = move |ev: leptos::ev::Event| {
+        switch.dispatch(SetChuanglanSandbox { on: event_target_checked(&ev) });
+    };
     view! {
-        <form class="card vendor" id="chuanglan-card" on:submit=submit>
-            <div class="card-head">
-                <h2>"创蓝 253"</h2>
-                <label class="switch">
-                    <input type="checkbox" name="enabled" bind:checked=enabled/>
-                    <span>{move || if enabled.get() { text::ENABLED } else { text::DISABLED }}</span>
+        <section class="card vendor" id="chuanglan-card">
+            <form id="chuanglan-form" on:submit=submit>
+                <div class="card-head">
+                    <h2>"创蓝 253" <Show when=move || sandbox.get()><span class="badge sandbox">"沙箱"</span></Show></h2>
+                    <label class="switch">
+                        <input type="checkbox" name="enabled" bind:checked=enabled/>
+                        <span>{move || if enabled.get() { text::ENABLED } else { text::DISABLED }}</span>
+                    </label>
+                </div>
+                <label class="switch sandbox-switch">
+                    <input type="checkbox" name="sandbox" prop:checked=move || sandbox.get() on:change=toggle_sandbox/>
+                    <span>"沙箱模式：测试连接和发送都进入内置模拟器，不会真正发出短信，也不需要创蓝账号"</span>
                 </label>
-            </div>
-            <Field name="signature" label="短信签名" value=signature error=error_for(error, "signature")
-                placeholder="示例商城" help="已在创蓝后台报备通过的签名，可带或不带【】，发送时自动加在短信开头"/>
-            <Field name="account" label="账号" value=account error=error_for(error, "account")
-                placeholder="N1234567" help="创蓝后台“API 接口信息”中的 API 账号，不是网页登录账号"/>
-            <SecretField name="password" label="密码" value=password error=error_for(error, "password")
-                is_set=has_password.into() help="API 密码，保存后加密存储，页面上不再显示"/>
-            <Field name="host" label="接口" value=host error=error_for(error, "host")
-                placeholder="smssh1.253.com"
-                help="只填域名，例如 smssh1.253.com（粘贴完整地址会自动取域名，默认使用 https）。系统根据短信内容是否含 {$var} 自动选择普通发送（send）或变量发送（variable）接口，无需分别填写。"/>
-            <div class="actions">
-                <button type="submit" class="primary" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { text::SAVING } else { text::SAVE }}
-                </button>
-                <button type="button" id="chuanglan-test" disabled=move || test.pending().get() || !has_password.get()
-                    on:click=move |_| { test.dispatch(TestChuanglan {}); }>
-                    {move || if test.pending().get() { text::TESTING } else { text::TEST_CONNECTION }}
-                </button>
-            </div>
-            <Notice message=saved test_id="chuanglan-saved"/>
-            <Notice message=tested test_id="chuanglan-test-result"/>
-        </form>
+                <Field name="signature" label="短信签名" value=signature error=error_for(error, "signature")
+                    placeholder="示例商城" help="已在创蓝后台报备通过的签名，可带或不带【】，发送时自动加在短信开头"/>
+                <Field name="account" label="账号" value=account error=error_for(error, "account")
+                    placeholder="N1234567" help="创蓝后台“API 接口信息”中的 API 账号，不是网页登录账号"/>
+                <SecretField name="password" label="密码" value=password error=error_for(error, "password")
+                    is_set=has_password.into() help="API 密码，保存后加密存储，页面上不再显示"/>
+                <Field name="host" label="接口" value=host error=error_for(error, "host")
+                    placeholder="smssh1.253.com"
+                    help="只填域名，例如 smssh1.253.com（粘贴完整地址会自动取域名，默认使用 https）。系统根据短信内容是否含 {$var} 自动选择普通发送（send）或变量发送（variable）接口，无需分别填写。"/>
+                <OptionsFields options error/>
+                <div class="actions">
+                    <button type="submit" id="chuanglan-save" class="primary" disabled=move || save.pending().get()>
+                        {move || if save.pending().get() { text::SAVING } else { text::SAVE }}
+                    </button>
+                    <button type="button" id="chuanglan-test"
+                        disabled=move || test.pending().get() || !(has_password.get() || sandbox.get())
+                        on:click=move |_| { test.dispatch(TestChuanglan {}); }>
+                        {move || if test.pending().get() { text::TESTING } else { text::TEST_CONNECTION }}
+                    </button>
+                </div>
+                <Notice message=saved test_id="chuanglan-saved"/>
+                <Notice message=tested test_id="chuanglan-test-result"/>
+            </form>
+            <TestSendPanel sandbox=sandbox.into()/>
+        </section>
     }
+    .into_any()
 }

@@ -7,7 +7,7 @@ use crate::text;
 use leptos::prelude::*;
 
 #[component]
-pub fn PhoneAttributeCard(current: String, choices: Vec<String>) -> impl IntoView {
+pub fn PhoneAttributeCard(current: String, choices: Vec<String>) -> AnyView {
     let value = RwSignal::new(current);
     let error = RwSignal::new(None::<AppError>);
     let save = ServerAction::<SavePhoneAttribute>::new();
@@ -44,4 +44,5 @@ pub fn PhoneAttributeCard(current: String, choices: Vec<String>) -> impl IntoVie
             <Notice message=status test_id="phone-status"/>
         </form>
     }
+    .into_any()
 }

@@ -83,9 +83,12 @@ pub fn is_mobile(phone: &str) -> bool {
     phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// One variable group: the phone and its values.
+pub type Group = (String, Vec<String>);
+
 /// 114: 1..=1000 groups, ≤ 20 slots. Returns `(phone, values)` of well-formed groups and the
 /// number filtered out (wrong value count or bad phone), as the platform silently filters (§5.1).
-pub fn groups(params: &str, slots: usize) -> Result<(Vec<(String, Vec<String>)>, u32), Reject> {
+pub fn groups(params: &str, slots: usize) -> Result<(Vec<Group>, u32), Reject> {
     let raw: Vec<&str> = params.split(';').filter(|g| !g.trim().is_empty()).collect();
     if raw.is_empty() || raw.len() > 1000 || slots > 20 || slots == 0 {
         return Err(("114", "参数组个数错误或变量超过20个"));

@@ -1,0 +1,152 @@
+//! The 创蓝 card: save, sandbox switch, 测试连接 and 发送测试短信.
+
+use crate::dto::{ChuanglanCard, ChuanglanForm, ConnectionResult, TestSendForm, TestSendResult};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[server(prefix = "/api", endpoint = "settings/chuanglan", input = Json)]
+pub async fn save_chuanglan(form: ChuanglanForm) -> Result<ChuanglanCard, AppError> {
+    use super::settings::convert;
+    let (state, account, _) = super::session::require_session().await?;
+    let input = engine::settings::chuanglan::Input {
+        enabled: form.enabled,
+        signature: form.signature,
+        account: form.account,
+        host: form.host,
+        password: Some(form.password).filter(|p| !p.is_empty()),
+        options: form.options.map(convert::options_in),
+    };
+    let view = engine::settings::chuanglan::save(&state.db, &state.key, &input).await?;
+    tracing::info!(user = %account.username, enabled = view.enabled, "chuanglan settings saved");
+    Ok(convert::chuanglan(view, engine::settings::chuanglan::sandbox(&state.db).await?))
+}
+
+/// 沙箱模式: route 创蓝 traffic to the built-in simulator (or back to the vendor).
+#[server(prefix = "/api", endpoint = "settings/chuanglan/sandbox", input = Json)]
+pub async fn set_chuanglan_sandbox(on: bool) -> Result<ChuanglanCard, AppError> {
+    use super::settings::convert;
+    let (state, account, _) = super::session::require_session().await?;
+    engine::settings::chuanglan::set_sandbox(&state.db, on).await?;
+    tracing::info!(user = %account.username, sandbox = on, "chuanglan sandbox switched");
+    Ok(convert::chuanglan(engine::settings::chuanglan::view(&state.db).await?, on))
+}
+
+/// 测试连接: the balance query (Chuanglan §6) with the saved configuration or the sandbox.
+#[server(prefix = "/api", endpoint = "settings/chuanglan/test", input = Json)]
+pub async fn test_chuanglan() -> Result<ConnectionResult, AppError> {
+    let (state, _, _) = super::session::require_session().await?;
+    let (creds, sandbox) = target::resolve(&state).await?;
+    let balance = state.chuanglan.balance(&creds).await?;
+    let prefix = if sandbox { "（沙箱）" } else { "" };
+    Ok(ConnectionResult { message: format!("{prefix}连接成功，账户剩余短信条数：{balance}") })
+}
+
+/// 发送测试短信 to a few typed phones; invalid phones are reported one by one.
+#[server(prefix = "/api", endpoint = "settings/chuanglan/test-send", input = Json)]
+pub async fn test_send_chuanglan(form: TestSendForm) -> Result<TestSendResult, AppError> {
+    let (state, account, _) = super::session::require_session().await?;
+    let (creds, sandbox) = target::resolve(&state).await?;
+    let (batch, invalid) = target::test_batch(&creds, &form)?;
+    let sent = state.chuanglan.submit(&creds, &batch).await?;
+    let sent_to: Vec<String> = batch.messages.iter().map(|m| engine::phone::mask(&m.phone)).collect();
+    tracing::info!(user = %account.username, sandbox, endpoint = %sent.endpoint, msg_id = %sent.msg_id,
+        phones = ?sent_to, "test SMS submitted");
+    Ok(TestSendResult { sandbox, endpoint: sent.endpoint, msg_id: sent.msg_id, sent_to, invalid })
+}
+
+#[cfg(feature = "ssr")]
+mod target {
+    use crate::dto::{PhoneProblem, TestSendForm};
+    use crate::error::AppError;
+    use crate::state::ServerState;
+    use engine::provider::{Batch, Content, OutMessage};
+    use engine::settings::chuanglan::{self, Config, Credentials};
+
+    /// Most phones one test send may carry.
+    pub const TEST_SEND_MAX: usize = 20;
+    const SANDBOX_SIGNATURE: &str = "沙箱测试";
+
+    /// The stored account, or the built-in simulator when 沙箱模式 is on.
+    pub async fn resolve(state: &ServerState) -> Result<(Credentials, bool), AppError> {
+        let stored = chuanglan::view(&state.db).await?.config;
+        if chuanglan::sandbox(&state.db).await? {
+            let sim = state.sandbox.config();
+            let (signature, options) = stored
+                .map(|c| (c.signature, c.options))
+                .unwrap_or_else(|| (SANDBOX_SIGNATURE.to_owned(), chuanglan::Options::default()));
+            let config = Config {
+                signature,
+                account: sim.account,
+                host: state.sandbox.addr.to_string(),
+                plain_http: true,
+                options,
+            };
+            return Ok((Credentials { config, password: sim.password }, true));
+        }
+        match chuanglan::credentials(&state.db, &state.key).await? {
+            Some(creds) => Ok((creds, false)),
+            None => Err(AppError::Rejected { message: crate::text::SAVE_BEFORE_TEST.into() }.with_status()),
+        }
+    }
+
+    /// Parses the form into a batch of valid phones plus the phones that were refused.
+    pub fn test_batch(creds: &Credentials, form: &TestSendForm) -> Result<(Batch, Vec<PhoneProblem>), AppError> {
+        let (phones, invalid) = parse_phones(&form.phones);
+        let mut errors = Vec::new();
+        if phones.is_empty() {
+            let msg = if invalid.is_empty() {
+                "请填写至少一个手机号"
+            } else {
+                "没有可发送的手机号，请检查下方列出的号码"
+            };
+            errors.push(("test_phones", msg.to_owned()));
+        } else if phones.len() > TEST_SEND_MAX {
+            errors.push(("test_phones", format!("测试发送最多 {TEST_SEND_MAX} 个号码")));
+        }
+        let template_id = form.template_id.trim();
+        let content = if template_id.is_empty() {
+            if form.content.trim().is_empty() {
+                errors.push(("test_content", "请填写短信内容".to_owned()));
+            }
+            let slots = engine::sms::slot_count(&form.content);
+            if form.values.len() != slots || form.values.iter().any(|v| v.trim().is_empty()) {
+                errors.push(("test_values", format!("内容中有 {slots} 个 {{$var}}，请逐个填写变量值")));
+            }
+            Content::Text(form.content.trim().to_owned())
+        } else {
+            let params = (1..=form.values.len()).map(|i| format!("param{i}")).collect();
+            Content::Template { id: template_id.to_owned(), params }
+        };
+        if !errors.is_empty() {
+            let errors =
+                errors.into_iter().map(|(f, m)| crate::dto::FieldError { field: f.to_owned(), message: m }).collect();
+            return Err(AppError::Validation { errors }.with_status());
+        }
+        let values: Vec<String> = form.values.iter().map(|v| v.trim().to_owned()).collect();
+        let messages = phones.into_iter().map(|phone| OutMessage { phone, values: values.clone() }).collect();
+        let uid = Some(format!("test-{}", engine::clock::now()));
+        Ok((Batch { signature: creds.config.signature.clone(), content, messages, uid }, invalid))
+    }
+
+    /// Splits on commas, semicolons and new lines (ASCII or full-width); a chunk that is not a
+    /// number as a whole (`138 0013 8000` is) is split again on spaces. Duplicates are dropped.
+    fn parse_phones(raw: &str) -> (Vec<String>, Vec<PhoneProblem>) {
+        let mut ok: Vec<String> = Vec::new();
+        let mut bad = Vec::new();
+        for chunk in raw.split([',', '，', ';', '；', '\n', '\r', '、']).filter(|s| !s.trim().is_empty()) {
+            let items: Vec<&str> = match engine::phone::normalize(chunk) {
+                Ok(_) => vec![chunk],
+                Err(_) => chunk.split_whitespace().collect(),
+            };
+            for item in items {
+                match engine::phone::normalize(item) {
+                    Ok(p) if !ok.contains(&p) => ok.push(p),
+                    Ok(_) => {}
+                    Err(e) => bad.push(PhoneProblem { input: item.trim().to_owned(), reason: e.to_string() }),
+                }
+            }
+        }
+        (ok, bad)
+    }
+}

@@ -116,3 +116,17 @@ pub struct AliyunForm {
 pub struct ConnectionResult {
     pub message: String,
 }
+
+/// 检查模板 / 获取状态码 for an Aliyun TemplateCode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateCheck {
+    pub code: String,
+    pub name: String,
+    pub content: String,
+    /// 审核中 / 审核通过 / 未通过 / 已取消.
+    pub status: String,
+    pub approved: bool,
+    pub reason: String,
+    /// `${name}` parameters in order.
+    pub params: Vec<String>,
+}

@@ -32,6 +32,8 @@ enum Command {
     /// Run a Chuanglan (创蓝 253) compatible simulator for trials and load tests.
     #[command(name = "simulate-253")]
     Simulate253(server::simulate::Args),
+    /// Run an Aliyun SMS (Dysmsapi) compatible simulator that verifies request signatures.
+    SimulateAliyun(server::simulate::AliyunArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         }
         Command::Serve => serve(&cli),
         Command::Simulate253(args) => server::simulate::run(args),
+        Command::SimulateAliyun(args) => server::simulate::run_aliyun(args),
     }
 }
 

@@ -18,6 +18,9 @@ pub struct Args {
     /// API password to accept.
     #[arg(long)]
     password: Option<String>,
+    /// Starting balance (messages).
+    #[arg(long)]
+    balance: Option<i64>,
     /// Milliseconds added to every answer.
     #[arg(long)]
     latency_ms: Option<u64>,
@@ -49,6 +52,9 @@ fn load(args: &Args) -> Result<SimConfig, String> {
     if let Some(v) = &args.password {
         cfg.password = v.clone();
     }
+    if let Some(v) = args.balance {
+        cfg.balance = v;
+    }
     if let Some(v) = args.latency_ms {
         cfg.latency_ms = v;
     }
@@ -69,6 +75,58 @@ fn toml_config(text: &str) -> Result<SimConfig, String> {
         .merge(Toml::string(text))
         .extract()
         .map_err(|e| format!("invalid simulator config: {e}"))
+}
+
+/// Options of `chuda simulate-aliyun`.
+#[derive(clap::Args, Debug)]
+pub struct AliyunArgs {
+    /// Address to listen on (loopback only is recommended).
+    #[arg(long, default_value = "127.0.0.1:9017")]
+    listen: String,
+    /// AccessKeyId to accept.
+    #[arg(long, default_value = "LTAIExampleKeyId")]
+    access_key_id: String,
+    /// AccessKeySecret that signatures are verified with.
+    #[arg(long, default_value = "ExampleSecretDoNotUse")]
+    access_key_secret: String,
+    /// Milliseconds added to every answer.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Share of messages that end DELIVERED (0.0–1.0).
+    #[arg(long, default_value_t = 1.0)]
+    delivered_ratio: f64,
+}
+
+pub fn run_aliyun(args: &AliyunArgs) -> ExitCode {
+    use engine::simulator::aliyun::{AliSimConfig, AliyunSimulator};
+    let Ok(addr) = args.listen.parse::<std::net::SocketAddr>() else {
+        eprintln!("chuda: --listen {:?} is not an address like 127.0.0.1:9017", args.listen);
+        return ExitCode::from(2);
+    };
+    let cfg = AliSimConfig {
+        access_key_id: args.access_key_id.clone(),
+        access_key_secret: args.access_key_secret.clone(),
+        latency_ms: args.latency_ms,
+        delivered_ratio: args.delivered_ratio,
+        ..AliSimConfig::default()
+    };
+    let Ok(runtime) = tokio::runtime::Runtime::new() else {
+        eprintln!("chuda: cannot start the async runtime");
+        return ExitCode::FAILURE;
+    };
+    runtime.block_on(async move {
+        match AliyunSimulator::start(addr, cfg).await {
+            Ok(sim) => {
+                println!("阿里云 simulator listening on {}; 接口地址: {}", sim.addr, sim.url());
+                let _ = tokio::signal::ctrl_c().await;
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("chuda: cannot listen on {addr}: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
 }
 
 pub fn run(args: &Args) -> ExitCode {

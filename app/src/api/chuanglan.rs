@@ -63,8 +63,6 @@ mod target {
     use engine::provider::{Batch, Content, OutMessage};
     use engine::settings::chuanglan::{self, Config, Credentials};
 
-    /// Most phones one test send may carry.
-    pub const TEST_SEND_MAX: usize = 20;
     const SANDBOX_SIGNATURE: &str = "沙箱测试";
 
     /// The stored account, or the built-in simulator when 沙箱模式 is on.
@@ -92,61 +90,28 @@ mod target {
 
     /// Parses the form into a batch of valid phones plus the phones that were refused.
     pub fn test_batch(creds: &Credentials, form: &TestSendForm) -> Result<(Batch, Vec<PhoneProblem>), AppError> {
-        let (phones, invalid) = parse_phones(&form.phones);
-        let mut errors = Vec::new();
-        if phones.is_empty() {
-            let msg = if invalid.is_empty() {
-                "请填写至少一个手机号"
-            } else {
-                "没有可发送的手机号，请检查下方列出的号码"
-            };
-            errors.push(("test_phones", msg.to_owned()));
-        } else if phones.len() > TEST_SEND_MAX {
-            errors.push(("test_phones", format!("测试发送最多 {TEST_SEND_MAX} 个号码")));
-        }
+        let (phones, invalid) = crate::api::phones::parse(&form.phones);
         let template_id = form.template_id.trim();
-        let content = if template_id.is_empty() {
-            if form.content.trim().is_empty() {
-                errors.push(("test_content", "请填写短信内容".to_owned()));
-            }
+        let (content, values_problem) = if template_id.is_empty() {
             let slots = engine::sms::slot_count(&form.content);
-            if form.values.len() != slots || form.values.iter().any(|v| v.trim().is_empty()) {
-                errors.push(("test_values", format!("内容中有 {slots} 个 {{$var}}，请逐个填写变量值")));
-            }
-            Content::Text(form.content.trim().to_owned())
+            let bad = form.values.len() != slots || form.values.iter().any(|v| v.trim().is_empty());
+            (
+                Content::Text(form.content.trim().to_owned()),
+                bad.then(|| format!("内容中有 {slots} 个 {{$var}}，请逐个填写变量值")),
+            )
         } else {
             let params = (1..=form.values.len()).map(|i| format!("param{i}")).collect();
-            Content::Template { id: template_id.to_owned(), params }
+            (Content::Template { id: template_id.to_owned(), params }, None)
         };
-        if !errors.is_empty() {
+        if template_id.is_empty() && form.content.trim().is_empty() {
             let errors =
-                errors.into_iter().map(|(f, m)| crate::dto::FieldError { field: f.to_owned(), message: m }).collect();
+                vec![crate::dto::FieldError { field: "test_content".into(), message: "请填写短信内容".into() }];
             return Err(AppError::Validation { errors }.with_status());
         }
+        crate::api::phones::check_test_send(&phones, &invalid, values_problem)?;
         let values: Vec<String> = form.values.iter().map(|v| v.trim().to_owned()).collect();
         let messages = phones.into_iter().map(|phone| OutMessage { phone, values: values.clone() }).collect();
         let uid = Some(format!("test-{}", engine::clock::now()));
         Ok((Batch { signature: creds.config.signature.clone(), content, messages, uid }, invalid))
-    }
-
-    /// Splits on commas, semicolons and new lines (ASCII or full-width); a chunk that is not a
-    /// number as a whole (`138 0013 8000` is) is split again on spaces. Duplicates are dropped.
-    fn parse_phones(raw: &str) -> (Vec<String>, Vec<PhoneProblem>) {
-        let mut ok: Vec<String> = Vec::new();
-        let mut bad = Vec::new();
-        for chunk in raw.split([',', '，', ';', '；', '\n', '\r', '、']).filter(|s| !s.trim().is_empty()) {
-            let items: Vec<&str> = match engine::phone::normalize(chunk) {
-                Ok(_) => vec![chunk],
-                Err(_) => chunk.split_whitespace().collect(),
-            };
-            for item in items {
-                match engine::phone::normalize(item) {
-                    Ok(p) if !ok.contains(&p) => ok.push(p),
-                    Ok(_) => {}
-                    Err(e) => bad.push(PhoneProblem { input: item.trim().to_owned(), reason: e.to_string() }),
-                }
-            }
-        }
-        (ok, bad)
     }
 }

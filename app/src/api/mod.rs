@@ -1,8 +1,11 @@
 //! `#[server]` functions: thin adapters that authorize, call `engine`, and map to DTOs.
 //! Every one of them except `login` requires a session.
 
+pub mod aliyun;
 pub mod auth;
 pub mod chuanglan;
+#[cfg(feature = "ssr")]
+pub mod phones;
 #[cfg(feature = "ssr")]
 pub mod session;
 pub mod settings;

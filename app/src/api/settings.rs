@@ -1,6 +1,6 @@
 //! 短信配置: phone attribute and vendor cards. Responses carry `has_*` flags, never secrets.
 
-use crate::dto::{AliyunForm, ConnectionResult, SmsSettings};
+use crate::dto::SmsSettings;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -17,36 +17,6 @@ pub async fn save_phone_attribute(name: String) -> Result<String, AppError> {
     let saved = engine::settings::set_phone_attribute(&state.db, &name).await?;
     tracing::info!(user = %account.username, attribute = %saved, "phone attribute changed");
     Ok(saved)
-}
-
-#[server(prefix = "/api", endpoint = "settings/aliyun", input = Json)]
-pub async fn save_aliyun(form: AliyunForm) -> Result<crate::dto::AliyunCard, AppError> {
-    let (state, account, _) = super::session::require_session().await?;
-    let input = engine::settings::aliyun::Input {
-        enabled: form.enabled,
-        signature: form.signature,
-        access_key_id: form.access_key_id,
-        access_key_secret: Some(form.access_key_secret).filter(|p| !p.is_empty()),
-        endpoint: form.endpoint,
-    };
-    let view = engine::settings::aliyun::save(&state.db, &state.key, &input).await?;
-    tracing::info!(user = %account.username, enabled = view.enabled, "aliyun settings saved");
-    Ok(convert::aliyun(view))
-}
-
-/// 测试连接 for 阿里云: QuerySmsSign (Aliyun §5.5), read-only and free.
-#[server(prefix = "/api", endpoint = "settings/aliyun/test", input = Json)]
-pub async fn test_aliyun() -> Result<ConnectionResult, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
-    let Some(creds) = engine::settings::aliyun::credentials(&state.db, &state.key).await? else {
-        return Err(AppError::Rejected { message: crate::text::SAVE_BEFORE_TEST.into() }.with_status());
-    };
-    let sign = state.aliyun.query_sign(&creds).await?;
-    let mut message = format!("连接成功，签名“{}”状态：{}", creds.config.signature, sign.label());
-    if !sign.reason.is_empty() {
-        message.push_str(&format!("（{}）", sign.reason));
-    }
-    Ok(ConnectionResult { message })
 }
 
 #[cfg(feature = "ssr")]

@@ -82,3 +82,27 @@ pub fn SecretField(
         </Show>
     }
 }
+
+/// A multi-line field with the same error and help layout as [`Field`].
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+    help: &'static str,
+) -> AnyView {
+    let id = format!("f-{name}");
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <textarea id=id name=name rows="2" prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+            <Show when=move || error.get().is_some()>
+                <p class="field-error" data-field=name>{move || error.get().unwrap_or_default()}</p>
+            </Show>
+            <p class="field-help">{help}</p>
+        </div>
+    }
+    .into_any()
+}

@@ -3,5 +3,5 @@
 mod field;
 mod notice;
 
-pub use field::{error_for, Field, SecretField};
+pub use field::{error_for, Field, SecretField, TextArea};
 pub use notice::Notice;

@@ -1,6 +1,7 @@
 //! 短信配置 (route `/settings/sms`): the phone attribute and the vendor cards.
 
 mod aliyun;
+mod aliyun_test_send;
 mod chuanglan;
 mod chuanglan_options;
 mod chuanglan_test_send;

@@ -101,6 +101,11 @@ pub fn all_server_fns() -> Vec<(&'static str, serde_json::Value)> {
         ("settings/chuanglan/test", json!({})),
         ("settings/aliyun/test", json!({})),
         ("settings/chuanglan/sandbox", json!({"on": true})),
+        ("settings/aliyun/template", json!({"code": "SMS_1"})),
+        (
+            "settings/aliyun/test-send",
+            json!({"form": {"phones": "13800138000", "content": "", "template_id": "SMS_1", "values": []}}),
+        ),
         (
             "settings/chuanglan/test-send",
             json!({"form": {"phones": "13800138000", "content": "x", "template_id": "", "values": []}}),

@@ -1,6 +1,6 @@
 //! The 阿里云 card.
 
-use crate::api::settings::{SaveAliyun, TestAliyun};
+use crate::api::aliyun::{SaveAliyun, TestAliyun};
 use crate::components::{error_for, Field, Notice, SecretField};
 use crate::dto::{AliyunCard, AliyunForm};
 use crate::error::AppError;
@@ -44,7 +44,8 @@ pub fn AliyunCardView(card: AliyunCard) -> AnyView {
         save.dispatch(SaveAliyun { form });
     };
     view! {
-        <form class="card vendor" id="aliyun-card" on:submit=submit>
+        <section class="card vendor" id="aliyun-card">
+        <form id="aliyun-form" on:submit=submit>
             <div class="card-head">
                 <h2>"阿里云"</h2>
                 <label class="switch">
@@ -62,7 +63,7 @@ pub fn AliyunCardView(card: AliyunCard) -> AnyView {
             <Field name="endpoint" label="接口地址" value=endpoint error=error_for(error, "endpoint")
                 placeholder="dysmsapi.aliyuncs.com" help="一般无需修改；留空即使用 dysmsapi.aliyuncs.com"/>
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || save.pending().get()>
+                <button type="submit" id="aliyun-save" class="primary" disabled=move || save.pending().get()>
                     {move || if save.pending().get() { text::SAVING } else { text::SAVE }}
                 </button>
                 <button type="button" id="aliyun-test" disabled=move || test.pending().get() || !has_secret.get()
@@ -73,6 +74,8 @@ pub fn AliyunCardView(card: AliyunCard) -> AnyView {
             <Notice message=saved test_id="aliyun-saved"/>
             <Notice message=tested test_id="aliyun-test-result"/>
         </form>
+        <super::aliyun_test_send::AliyunTestSend/>
+        </section>
     }
     .into_any()
 }

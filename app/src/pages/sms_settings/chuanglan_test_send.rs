@@ -1,7 +1,7 @@
 //! 发送测试短信 on the 创蓝 card.
 
 use crate::api::chuanglan::TestSendChuanglan;
-use crate::components::error_for;
+use crate::components::{error_for, TextArea};
 use crate::dto::{TestSendForm, TestSendResult};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -78,29 +78,6 @@ fn TestSendOutcome(res: TestSendResult) -> AnyView {
                 {invalid.iter().map(|p| view! { <li>{p.input.clone()}" — "{p.reason.clone()}</li> }).collect_view()}
             </ul>
         </Show>
-    }
-    .into_any()
-}
-
-#[component]
-fn TextArea(
-    name: &'static str,
-    label: &'static str,
-    value: RwSignal<String>,
-    error: Signal<Option<String>>,
-    help: &'static str,
-) -> AnyView {
-    let id = format!("f-{name}");
-    view! {
-        <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id.clone()>{label}</label>
-            <textarea id=id name=name rows="2" prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))></textarea>
-            <Show when=move || error.get().is_some()>
-                <p class="field-error" data-field=name>{move || error.get().unwrap_or_default()}</p>
-            </Show>
-            <p class="field-help">{help}</p>
-        </div>
     }
     .into_any()
 }

@@ -1,8 +1,14 @@
 //! 阿里云 Aliyun Dysmsapi (2017-05-25) RPC client (Aliyun §1–§3): every call is a POST to `/`
-//! with the common and operation parameters form-encoded and signed with HMAC-SHA1.
+//! with the common and operation parameters form-encoded and signed with HMAC-SHA1. Domestic
+//! messages use approved templates only (`TemplateCode` + named `${var}` parameters).
 
 pub mod codes;
+pub mod query;
+pub mod send;
 pub mod sign;
+
+pub use query::{SendDetail, SignStatus, TemplateInfo};
+pub use send::Provider;
 
 use super::{http_client, json, transport_error, ErrorClass, ProviderError, REQUEST_TIMEOUT};
 use crate::settings::aliyun::Credentials;
@@ -10,26 +16,6 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 pub const API_VERSION: &str = "2017-05-25";
-
-/// Status of a signature name as reported by QuerySmsSign (Aliyun §5.5).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignStatus {
-    /// 0 pending review, 1 approved, 2 rejected, 10 cancelled.
-    pub status: i64,
-    pub reason: String,
-}
-
-impl SignStatus {
-    pub fn label(&self) -> &'static str {
-        match self.status {
-            0 => "审核中",
-            1 => "审核通过",
-            2 => "未通过",
-            10 => "已取消",
-            _ => "未知状态",
-        }
-    }
-}
 
 #[derive(Clone)]
 pub struct Client {
@@ -43,19 +29,7 @@ impl Default for Client {
 }
 
 impl Client {
-    /// QuerySmsSign: read-only and free, it proves the AccessKey works and shows whether the
-    /// configured signature is approved. Used by 测试连接.
-    pub async fn query_sign(&self, creds: &Credentials) -> Result<SignStatus, ProviderError> {
-        let mut params = BTreeMap::new();
-        params.insert("SignName".to_owned(), creds.config.signature.clone());
-        let answer = self.call(creds, "QuerySmsSign", params).await?;
-        Ok(SignStatus {
-            status: json::text(&answer, "SignStatus").and_then(|s| s.parse().ok()).unwrap_or(-1),
-            reason: json::text(&answer, "Reason").unwrap_or_default(),
-        })
-    }
-
-    async fn call(
+    pub(crate) async fn call(
         &self,
         creds: &Credentials,
         action: &str,

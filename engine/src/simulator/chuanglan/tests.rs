@@ -189,3 +189,46 @@ async fn every_accepted_phone_gets_one_report_by_pull() {
     seen.dedup();
     assert_eq!(seen.len(), 150, "one report per phone");
 }
+
+#[tokio::test]
+async fn reports_are_pushed_as_get_with_receiver_and_pswd() {
+    use axum::extract::Query;
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    let got: Arc<Mutex<Vec<HashMap<String, String>>>> = Arc::default();
+    let sink = got.clone();
+    let app = axum::Router::new().route(
+        "/cb",
+        axum::routing::get(move |Query(q): Query<HashMap<String, String>>| {
+            let sink = sink.clone();
+            async move {
+                sink.lock().expect("lock").push(q);
+                "OK"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/cb", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let s = sim(|c| {
+        c.push_url = Some(url);
+        c.push_receiver = "cl_push".into();
+        c.push_pswd = "s3cret".into();
+    })
+    .await;
+    let out = Client::default()
+        .submit(&creds(&s, "sim-password"), &batch("hi", &[("13800138000", &[]), ("13900139000", &[])]))
+        .await
+        .expect("ok");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pushed = got.lock().expect("lock").clone();
+    assert_eq!(pushed.len(), 2);
+    for q in &pushed {
+        let report = crate::provider::chuanglan::reports::parse_pushed(q).expect("parsable");
+        assert_eq!((report.msg_id.as_str(), report.status.as_str()), (out.msg_id.as_str(), "DELIVRD"));
+        assert_eq!((q["receiver"].as_str(), q["pswd"].as_str(), q["uid"].as_str()), ("cl_push", "s3cret", "t-1"));
+        assert_eq!(report.status_desc, "短信发送成功");
+        assert_eq!(report.notify_time.len(), 12);
+    }
+    assert_eq!(s.pending_reports(), 0, "acknowledged pushes are not queued for pull");
+}

@@ -10,6 +10,7 @@ pub mod secrets;
 pub mod settings;
 pub mod simulator;
 pub mod sms;
+pub mod users;
 pub mod validate;
 
 pub use db::Db;

@@ -1,0 +1,40 @@
+//! Users and their typed attributes. A user is keyed by the caller's user id; attributes are
+//! typed (string, number, boolean, datetime) in a catalog, and values live one row per
+//! (attribute, user), clustered by attribute. Invariant: `users.phone` is always the
+//! normalized mobile from the attribute chosen on 短信配置, or NULL.
+
+pub mod import;
+mod read;
+mod repo;
+pub mod values;
+
+pub use repo::{attribute_catalog, find_users, import_bad_rows, user_detail, AttributeInfo, UserDetail};
+pub use values::{AttrType, Value};
+
+use crate::Db;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UsersError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// Recomputes every user's phone from `attribute` (after 短信配置 changes it).
+pub async fn refresh_phones(db: &Db, attribute: &str) -> Result<u64, UsersError> {
+    repo::refresh_phones(db, attribute).await
+}
+
+/// Records a sensitive action (e.g. revealing a full phone number).
+pub async fn audit(db: &Db, actor: &str, action: &str, target: &str, detail: &str) -> Result<(), UsersError> {
+    sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)")
+        .bind(crate::clock::now())
+        .bind(actor)
+        .bind(action)
+        .bind(target)
+        .bind(detail)
+        .execute(db)
+        .await?;
+    Ok(())
+}

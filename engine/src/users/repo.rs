@@ -1,0 +1,242 @@
+//! SQL for users, attributes, values and import records.
+
+use super::import::{ImportOptions, ImportSummary};
+use super::values::{AttrType, Value};
+use super::UsersError;
+use crate::{clock, Db};
+use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, Transaction};
+use std::collections::HashMap;
+
+pub async fn start_import(db: &Db, o: &ImportOptions) -> Result<i64, UsersError> {
+    let format = if o.format == super::import::Format::Csv { "csv" } else { "ndjson" };
+    let row = sqlx::query("INSERT INTO imports (file_name, format, encoding, status, actor, started_at) VALUES (?, ?, '', 'running', ?, ?) RETURNING id")
+        .bind(&o.file_name)
+        .bind(format)
+        .bind(&o.actor)
+        .bind(clock::now())
+        .fetch_one(db)
+        .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn finish_import(db: &Db, id: i64, s: &ImportSummary, error: Option<&str>) -> Result<(), UsersError> {
+    let bad = serde_json::to_string(&s.bad_rows).unwrap_or_else(|_| "[]".into());
+    sqlx::query(
+        "UPDATE imports SET encoding = ?, status = ?, rows_total = ?, rows_ok = ?, rows_bad = ?, users_new = ?, \
+         users_updated = ?, bad_rows = ?, error = ?, finished_at = ? WHERE id = ?",
+    )
+    .bind(&s.encoding)
+    .bind(if error.is_some() { "failed" } else { "done" })
+    .bind(s.rows_total as i64)
+    .bind(s.rows_ok as i64)
+    .bind(s.rows_bad as i64)
+    .bind(s.users_new as i64)
+    .bind(s.users_updated as i64)
+    .bind(bad)
+    .bind(error)
+    .bind(clock::now())
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The stored bad-row report of an import (for download).
+pub async fn import_bad_rows(db: &Db, id: i64) -> Result<Option<String>, UsersError> {
+    Ok(sqlx::query_scalar("SELECT bad_rows FROM imports WHERE id = ?").bind(id).fetch_optional(db).await?)
+}
+
+pub async fn count_users(db: &Db) -> Result<i64, UsersError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db).await?)
+}
+
+pub async fn attributes_by_name(conn: &mut SqliteConnection) -> Result<HashMap<String, (i64, AttrType)>, UsersError> {
+    let rows = sqlx::query("SELECT id, name, type FROM attributes").fetch_all(conn).await?;
+    let mut out = HashMap::new();
+    for r in rows {
+        let ty: String = r.try_get("type")?;
+        out.insert(r.try_get("name")?, (r.try_get("id")?, AttrType::parse(&ty).unwrap_or(AttrType::String)));
+    }
+    Ok(out)
+}
+
+pub async fn insert_attribute(conn: &mut SqliteConnection, name: &str, ty: AttrType) -> Result<i64, UsersError> {
+    let row = sqlx::query("INSERT INTO attributes (name, type, created_at) VALUES (?, ?, ?) RETURNING id")
+        .bind(name)
+        .bind(ty.as_str())
+        .bind(clock::now())
+        .fetch_one(conn)
+        .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// Upserts users by user id and returns their row ids in input order. A phone of `Some("")`
+/// means "present but invalid" (cleared to NULL at the end); `None` leaves the phone as is.
+pub async fn upsert_users(
+    tx: &mut Transaction<'_, Sqlite>,
+    rows: &[(String, Vec<(i64, Value)>, Option<String>)],
+) -> Result<Vec<i64>, UsersError> {
+    let now = clock::now();
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO users (user_id, phone, created_at, updated_at) ");
+    q.push_values(rows, |mut b, (id, _, phone)| {
+        b.push_bind(id.clone()).push_bind(phone.clone()).push_bind(now).push_bind(now);
+    });
+    q.push(
+        " ON CONFLICT(user_id) DO UPDATE SET updated_at = excluded.updated_at, \
+         phone = CASE WHEN excluded.phone IS NULL THEN users.phone ELSE excluded.phone END RETURNING id, user_id",
+    );
+    let returned = q.build().fetch_all(&mut **tx).await?;
+    let mut by_id: HashMap<String, i64> = HashMap::with_capacity(returned.len());
+    for r in returned {
+        by_id.insert(r.try_get("user_id")?, r.try_get("id")?);
+    }
+    rows.iter()
+        .map(|(id, _, _)| by_id.get(id).copied().ok_or_else(|| UsersError::Invalid(format!("用户 {id} 未写入"))))
+        .collect()
+}
+
+pub async fn upsert_values(tx: &mut Transaction<'_, Sqlite>, values: &[(i64, i64, &Value)]) -> Result<(), UsersError> {
+    for chunk in values.chunks(3000) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO user_values (attr_id, user_rowid, value) ");
+        q.push_values(chunk, |mut b, (attr, user, v)| {
+            b.push_bind(*attr).push_bind(*user);
+            super::import::push_value(&mut b, v);
+        });
+        q.push(" ON CONFLICT(attr_id, user_rowid) DO UPDATE SET value = excluded.value");
+        q.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+pub async fn refresh_phones(db: &Db, attribute: &str) -> Result<u64, UsersError> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE users SET phone = NULL").execute(&mut *tx).await?;
+    let rows = sqlx::query(
+        "SELECT v.user_rowid, CAST(v.value AS TEXT) AS v FROM user_values v JOIN attributes a ON a.id = v.attr_id WHERE a.name = ?",
+    )
+    .bind(attribute)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut updated = 0;
+    for chunk in rows.chunks(1000) {
+        let pairs: Vec<(i64, String)> = chunk
+            .iter()
+            .filter_map(|r| {
+                let raw: String = r.try_get("v").ok()?;
+                Some((r.try_get("user_rowid").ok()?, crate::phone::normalize(&raw).ok()?))
+            })
+            .collect();
+        for (id, phone) in &pairs {
+            sqlx::query("UPDATE users SET phone = ? WHERE id = ?").bind(phone).bind(id).execute(&mut *tx).await?;
+        }
+        updated += pairs.len() as u64;
+    }
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// One attribute in the catalog with its coverage and a few sample values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributeInfo {
+    pub name: String,
+    pub ty: AttrType,
+    pub users: i64,
+    pub samples: Vec<String>,
+}
+
+pub async fn attribute_catalog(db: &Db) -> Result<Vec<AttributeInfo>, UsersError> {
+    let attrs = sqlx::query("SELECT id, name, type FROM attributes ORDER BY name").fetch_all(db).await?;
+    let mut out = Vec::with_capacity(attrs.len());
+    for a in attrs {
+        let id: i64 = a.try_get("id")?;
+        let ty = AttrType::parse(&a.try_get::<String, _>("type")?).unwrap_or(AttrType::String);
+        let users: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM user_values WHERE attr_id = ?").bind(id).fetch_one(db).await?;
+        let raw = sqlx::query(
+            "SELECT DISTINCT value FROM (SELECT value FROM user_values WHERE attr_id = ? LIMIT 200) LIMIT 5",
+        )
+        .bind(id)
+        .fetch_all(db)
+        .await?;
+        let samples = raw.iter().filter_map(|r| decode(r, "value", ty)).map(|v| v.display()).collect();
+        out.push(AttributeInfo { name: a.try_get("name")?, ty, users, samples });
+    }
+    Ok(out)
+}
+
+fn decode(r: &sqlx::sqlite::SqliteRow, col: &str, ty: AttrType) -> Option<Value> {
+    Some(match ty {
+        AttrType::String => Value::Text(r.try_get(col).ok()?),
+        AttrType::Number => Value::Num(r.try_get(col).ok()?),
+        AttrType::Boolean => Value::Bool(r.try_get::<i64, _>(col).ok()? != 0),
+        AttrType::Datetime => Value::Time(r.try_get(col).ok()?),
+    })
+}
+
+/// A user as 用户细查 shows it. `phone` is the full number: callers mask it unless revealed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub user_id: String,
+    pub phone: Option<String>,
+    pub updated_at: i64,
+    pub attributes: Vec<(String, AttrType, Value)>,
+}
+
+/// Finds users by exact user id, full phone, or the last digits of the phone (≥ 4).
+pub async fn find_users(db: &Db, query: &str, limit: i64) -> Result<Vec<(String, Option<String>)>, UsersError> {
+    let q = query.trim();
+    let rows = if let Ok(phone) = crate::phone::normalize(q) {
+        sqlx::query("SELECT user_id, phone FROM users WHERE phone = ? OR user_id = ? LIMIT ?")
+            .bind(phone)
+            .bind(q)
+            .bind(limit)
+            .fetch_all(db)
+            .await?
+    } else if q.len() >= 4 && q.trim_start_matches('*').bytes().all(|b| b.is_ascii_digit()) {
+        let suffix = format!("%{}", q.trim_start_matches('*'));
+        sqlx::query("SELECT user_id, phone FROM users WHERE user_id = ? OR phone LIKE ? LIMIT ?")
+            .bind(q)
+            .bind(suffix)
+            .bind(limit)
+            .fetch_all(db)
+            .await?
+    } else {
+        sqlx::query("SELECT user_id, phone FROM users WHERE user_id = ? LIMIT ?")
+            .bind(q)
+            .bind(limit)
+            .fetch_all(db)
+            .await?
+    };
+    rows.iter().map(|r| Ok((r.try_get("user_id")?, r.try_get("phone")?))).collect()
+}
+
+pub async fn user_detail(db: &Db, user_id: &str) -> Result<Option<UserDetail>, UsersError> {
+    let Some(u) = sqlx::query("SELECT id, phone, updated_at FROM users WHERE user_id = ?")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let id: i64 = u.try_get("id")?;
+    let rows = sqlx::query(
+        "SELECT a.name, a.type, v.value FROM attributes a JOIN user_values v ON v.attr_id = a.id AND v.user_rowid = ? ORDER BY a.name",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    let mut attributes = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let ty = AttrType::parse(&r.try_get::<String, _>("type")?).unwrap_or(AttrType::String);
+        if let Some(v) = decode(r, "value", ty) {
+            attributes.push((r.try_get("name")?, ty, v));
+        }
+    }
+    Ok(Some(UserDetail {
+        user_id: user_id.to_owned(),
+        phone: u.try_get("phone")?,
+        updated_at: u.try_get("updated_at")?,
+        attributes,
+    }))
+}

@@ -1,0 +1,154 @@
+//! Attribute types, parsing of imported text into typed values, and type inference.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttrType {
+    String,
+    Number,
+    Boolean,
+    Datetime,
+}
+
+impl AttrType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::String => "string",
+            Self::Number => "number",
+            Self::Boolean => "boolean",
+            Self::Datetime => "datetime",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "string" => Some(Self::String),
+            "number" => Some(Self::Number),
+            "boolean" => Some(Self::Boolean),
+            "datetime" => Some(Self::Datetime),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::String => "文本",
+            Self::Number => "数字",
+            Self::Boolean => "布尔",
+            Self::Datetime => "日期时间",
+        }
+    }
+}
+
+/// A typed attribute value. Datetimes are Unix seconds (input read as Asia/Shanghai).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Value {
+    Text(String),
+    Num(f64),
+    Bool(bool),
+    Time(i64),
+}
+
+impl Value {
+    /// How the value reads in the console.
+    pub fn display(&self) -> String {
+        match self {
+            Self::Text(s) => s.clone(),
+            Self::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Self::Num(n) => n.to_string(),
+            Self::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
+            Self::Time(t) => crate::clock::display(*t),
+        }
+    }
+}
+
+/// Parses `raw` (already trimmed, non-empty) as `ty`, or says why not, in Chinese.
+pub fn parse(ty: AttrType, raw: &str) -> Result<Value, String> {
+    match ty {
+        AttrType::String => Ok(Value::Text(raw.to_owned())),
+        AttrType::Number => number(raw).map(Value::Num).ok_or_else(|| format!("应为数字，实际是“{}”", short(raw))),
+        AttrType::Boolean => {
+            boolean(raw).map(Value::Bool).ok_or_else(|| format!("应为是/否（true/false），实际是“{}”", short(raw)))
+        }
+        AttrType::Datetime => datetime(raw)
+            .map(Value::Time)
+            .ok_or_else(|| format!("应为日期（如 2024-05-20 或 2024-05-20 08:30），实际是“{}”", short(raw))),
+    }
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(30).collect()
+}
+
+fn number(raw: &str) -> Option<f64> {
+    let n: f64 = raw.replace(',', "").parse().ok()?;
+    n.is_finite().then_some(n)
+}
+
+fn boolean(raw: &str) -> Option<bool> {
+    match raw.to_lowercase().as_str() {
+        "true" | "是" | "yes" | "y" => Some(true),
+        "false" | "否" | "no" | "n" => Some(false),
+        _ => None,
+    }
+}
+
+fn datetime(raw: &str) -> Option<i64> {
+    use time::macros::format_description as fd;
+    let s = raw.replace('/', "-").replace('T', " ");
+    let s = s.trim_end_matches('Z');
+    let date_time = [fd!("[year]-[month]-[day] [hour]:[minute]:[second]"), fd!("[year]-[month]-[day] [hour]:[minute]")]
+        .iter()
+        .find_map(|f| time::PrimitiveDateTime::parse(s, f).ok())
+        .or_else(|| time::Date::parse(s, fd!("[year]-[month]-[day]")).ok().map(|d| d.midnight()))?;
+    Some(date_time.assume_offset(crate::clock::shanghai()).unix_timestamp())
+}
+
+/// The narrowest type every sample parses as (booleans, then numbers, then datetimes, else
+/// text). Identifier-like columns (phone, ids with leading zeros) stay text.
+pub fn infer(samples: &[&str]) -> AttrType {
+    let samples: Vec<&str> = samples.iter().copied().filter(|s| !s.is_empty()).collect();
+    if samples.is_empty() {
+        return AttrType::String;
+    }
+    let id_like = samples.iter().any(|s| {
+        (s.len() > 1 && s.starts_with('0') && !s.starts_with("0."))
+            || s.len() >= 11 && s.bytes().all(|b| b.is_ascii_digit())
+    });
+    if samples.iter().all(|s| boolean(s).is_some() && s.parse::<f64>().is_err()) {
+        AttrType::Boolean
+    } else if !id_like && samples.iter().all(|s| number(s).is_some()) {
+        AttrType::Number
+    } else if samples.iter().all(|s| datetime(s).is_some()) {
+        AttrType::Datetime
+    } else {
+        AttrType::String
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_inferred_from_samples() {
+        assert_eq!(infer(&["1", "2.5", "-3"]), AttrType::Number);
+        assert_eq!(infer(&["true", "否"]), AttrType::Boolean);
+        assert_eq!(infer(&["2024-05-20", "2024/05/21 08:30"]), AttrType::Datetime);
+        assert_eq!(infer(&["上海", "1"]), AttrType::String);
+        assert_eq!(infer(&["13800138000", "13900139000"]), AttrType::String, "phones stay text");
+        assert_eq!(infer(&["007", "12"]), AttrType::String, "leading zeros stay text");
+        assert_eq!(infer(&["", ""]), AttrType::String);
+    }
+
+    #[test]
+    fn wrong_types_are_explained() {
+        assert!(parse(AttrType::Number, "abc").expect_err("not a number").contains("应为数字"));
+        assert_eq!(parse(AttrType::Number, "1,200").expect("thousands"), Value::Num(1200.0));
+        assert_eq!(parse(AttrType::Boolean, "是").expect("yes"), Value::Bool(true));
+        let t = parse(AttrType::Datetime, "2024-05-20").expect("date");
+        assert_eq!(t, Value::Time(1716134400), "midnight in Asia/Shanghai");
+        assert_eq!(Value::Time(1716134400).display(), "2024-05-20 00:00");
+    }
+}

@@ -64,7 +64,7 @@ struct Run<'a> {
     columns: Vec<Option<Column>>,
     phone_attr: String,
     seen: HashSet<u64>,
-    pending: Vec<(String, Vec<(i64, Value)>, Option<String>)>,
+    pending: Vec<Pending>,
     summary: ImportSummary,
 }
 
@@ -161,13 +161,13 @@ impl Run<'_> {
     /// Maps every column (after the id) to an attribute, creating new ones with the chosen
     /// or inferred type. Existing attributes keep their type.
     async fn resolve_columns(&mut self, tx: &mut Transaction<'_, Sqlite>, sample: &[RawRow]) -> Result<(), UsersError> {
-        let existing = super::repo::attributes_by_name(&mut **tx).await?;
+        let existing = super::repo::attributes_by_name(tx).await?;
         for (idx, name) in self.names.iter().enumerate().skip(self.columns.len().max(1)) {
             let (column, created) = match existing.get(name) {
                 Some((id, ty)) => (Column { attr_id: *id, ty: *ty }, false),
                 None => {
                     let ty = self.opts.types.get(name).copied().unwrap_or_else(|| infer_column(sample, idx));
-                    let id = super::repo::insert_attribute(&mut **tx, name, ty).await?;
+                    let id = super::repo::insert_attribute(tx, name, ty).await?;
                     (Column { attr_id: id, ty }, true)
                 }
             };
@@ -238,7 +238,7 @@ fn infer_column(sample: &[RawRow], idx: usize) -> AttrType {
     values::infer(&vals)
 }
 
-type Pending = (String, Vec<(i64, Value)>, Option<String>);
+use super::repo::PendingUser as Pending;
 
 /// Within one chunk, later rows for the same id override earlier values attribute by attribute.
 fn merge_duplicates(rows: Vec<Pending>) -> Vec<Pending> {

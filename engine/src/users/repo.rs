@@ -71,12 +71,12 @@ pub async fn insert_attribute(conn: &mut SqliteConnection, name: &str, ty: AttrT
     Ok(row.try_get("id")?)
 }
 
+/// One user row waiting to be written: user id, typed attribute values, phone.
+pub type PendingUser = (String, Vec<(i64, Value)>, Option<String>);
+
 /// Upserts users by user id and returns their row ids in input order. A phone of `Some("")`
 /// means "present but invalid" (cleared to NULL at the end); `None` leaves the phone as is.
-pub async fn upsert_users(
-    tx: &mut Transaction<'_, Sqlite>,
-    rows: &[(String, Vec<(i64, Value)>, Option<String>)],
-) -> Result<Vec<i64>, UsersError> {
+pub async fn upsert_users(tx: &mut Transaction<'_, Sqlite>, rows: &[PendingUser]) -> Result<Vec<i64>, UsersError> {
     let now = clock::now();
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO users (user_id, phone, created_at, updated_at) ");
     q.push_values(rows, |mut b, (id, _, phone)| {

@@ -7,6 +7,7 @@ pub mod db;
 pub mod phone;
 pub mod provider;
 pub mod secrets;
+pub mod segments;
 pub mod settings;
 pub mod simulator;
 pub mod sms;

@@ -1,0 +1,253 @@
+//! Segment rows: create, update, delete, list, and member pages for both segment kinds.
+
+use super::eval::{self, Bits};
+use super::{Count, Index, Rule, SegmentError};
+use crate::{clock, Db};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SegmentKind {
+    /// 条件分群: evaluated live from the rule.
+    Rule,
+    /// 名单分群: the uploaded user ids.
+    List,
+}
+
+impl SegmentKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SegmentKind::Rule => "rule",
+            SegmentKind::List => "list",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Segment {
+    pub id: i64,
+    pub name: String,
+    pub kind: SegmentKind,
+    pub rule: Option<Rule>,
+    pub description: String,
+    /// Last computed count (a cache; rule segments are always re-evaluated for use).
+    pub cached: Option<Count>,
+    pub counted_at: Option<i64>,
+    pub created_by: String,
+    pub updated_at: i64,
+}
+
+/// What the editor submits. `list` holds uploaded user ids for a list segment.
+#[derive(Debug, Clone, Default)]
+pub struct SegmentInput {
+    pub name: String,
+    pub description: String,
+    pub rule: Option<Rule>,
+    pub list: Vec<String>,
+}
+
+/// One member on a page: the user id and the phone (callers mask it for display).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub user_id: String,
+    pub phone: Option<String>,
+}
+
+fn check(input: &SegmentInput) -> Result<String, SegmentError> {
+    let name = input.name.trim();
+    if name.is_empty() {
+        return Err(SegmentError::Invalid("请填写分群名称".into()));
+    }
+    if name.chars().count() > 50 {
+        return Err(SegmentError::Invalid("分群名称最多 50 个字".into()));
+    }
+    if input.rule.is_none() && input.list.is_empty() {
+        return Err(SegmentError::Invalid("请添加条件，或上传用户 ID 名单".into()));
+    }
+    Ok(name.to_owned())
+}
+
+fn map_unique(e: sqlx::Error, name: &str) -> SegmentError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => SegmentError::Duplicate(name.to_owned()),
+        _ => SegmentError::Db(e),
+    }
+}
+
+/// Creates a segment after validating its rule against the index. Returns the segment and,
+/// for a list segment, how many uploaded ids matched no user.
+pub async fn create(index: &Index, db: &Db, input: &SegmentInput, actor: &str) -> Result<(Segment, u64), SegmentError> {
+    let name = check(input)?;
+    if let Some(rule) = &input.rule {
+        super::count(index, db, rule).await?;
+    }
+    let kind = if input.rule.is_some() { SegmentKind::Rule } else { SegmentKind::List };
+    let rule_json =
+        input.rule.as_ref().map(serde_json::to_string).transpose().map_err(|e| SegmentError::Invalid(e.to_string()))?;
+    let now = clock::now();
+    let mut tx = db.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO segments (name, kind, rule, description, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&name)
+    .bind(kind.as_str())
+    .bind(rule_json)
+    .bind(input.description.trim())
+    .bind(actor)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| map_unique(e, &name))?;
+    let unknown = insert_list(&mut tx, id, &input.list).await?;
+    tx.commit().await?;
+    let seg = get(db, id).await?.ok_or_else(|| SegmentError::Invalid("分群不存在".into()))?;
+    refresh_count(index, db, &seg).await?;
+    Ok((get(db, id).await?.unwrap_or(seg), unknown))
+}
+
+async fn insert_list(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: i64,
+    list: &[String],
+) -> Result<u64, SegmentError> {
+    let mut unknown = 0;
+    for chunk in list.chunks(500) {
+        let mut q = sqlx::QueryBuilder::new("INSERT OR IGNORE INTO segment_members (segment_id, user_rowid) SELECT ");
+        q.push_bind(id).push(", id FROM users WHERE user_id IN (");
+        let mut sep = q.separated(", ");
+        for uid in chunk {
+            sep.push_bind(uid.trim());
+        }
+        sep.push_unseparated(")");
+        let inserted = q.build().execute(&mut **tx).await?.rows_affected();
+        unknown += chunk.len() as u64 - inserted.min(chunk.len() as u64);
+    }
+    Ok(unknown)
+}
+
+/// Updates name, description and rule (rule segments) of an existing segment.
+pub async fn update(index: &Index, db: &Db, id: i64, input: &SegmentInput) -> Result<Segment, SegmentError> {
+    let name = check(&SegmentInput { list: vec![String::new()], ..input.clone() })?;
+    let seg = get(db, id).await?.ok_or_else(|| SegmentError::Invalid("分群不存在".into()))?;
+    let rule = if seg.kind == SegmentKind::Rule {
+        let rule = input.rule.clone().ok_or_else(|| SegmentError::Invalid("请添加条件".into()))?;
+        super::count(index, db, &rule).await?;
+        Some(serde_json::to_string(&rule).map_err(|e| SegmentError::Invalid(e.to_string()))?)
+    } else {
+        None
+    };
+    sqlx::query("UPDATE segments SET name = ?, description = ?, rule = COALESCE(?, rule), updated_at = ? WHERE id = ?")
+        .bind(&name)
+        .bind(input.description.trim())
+        .bind(rule)
+        .bind(clock::now())
+        .bind(id)
+        .execute(db)
+        .await
+        .map_err(|e| map_unique(e, &name))?;
+    let seg = get(db, id).await?.ok_or_else(|| SegmentError::Invalid("分群不存在".into()))?;
+    refresh_count(index, db, &seg).await?;
+    Ok(get(db, id).await?.unwrap_or(seg))
+}
+
+pub async fn delete(db: &Db, id: i64) -> Result<bool, SegmentError> {
+    Ok(sqlx::query("DELETE FROM segments WHERE id = ?").bind(id).execute(db).await?.rows_affected() > 0)
+}
+
+const COLUMNS: &str =
+    "SELECT id, name, kind, rule, description, cached_members, cached_with_phone, counted_at, created_by, updated_at FROM segments";
+
+fn decode(r: &sqlx::sqlite::SqliteRow) -> Result<Segment, SegmentError> {
+    let kind = if r.try_get::<String, _>("kind")? == "list" { SegmentKind::List } else { SegmentKind::Rule };
+    let rule = r.try_get::<Option<String>, _>("rule")?.and_then(|s| serde_json::from_str(&s).ok());
+    let members: Option<i64> = r.try_get("cached_members")?;
+    let with_phone: Option<i64> = r.try_get("cached_with_phone")?;
+    Ok(Segment {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        kind,
+        rule,
+        description: r.try_get("description")?,
+        cached: members.zip(with_phone).map(|(m, p)| Count { members: m as u64, with_phone: p as u64 }),
+        counted_at: r.try_get("counted_at")?,
+        created_by: r.try_get("created_by")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<Segment>, SegmentError> {
+    let row = sqlx::query(&format!("{COLUMNS} WHERE id = ?")).bind(id).fetch_optional(db).await?;
+    row.as_ref().map(decode).transpose()
+}
+
+pub async fn list(db: &Db) -> Result<Vec<Segment>, SegmentError> {
+    let rows = sqlx::query(&format!("{COLUMNS} ORDER BY updated_at DESC, id DESC")).fetch_all(db).await?;
+    rows.iter().map(decode).collect()
+}
+
+/// The segment's current members as a bitset of user row ids.
+pub async fn members(index: &Index, db: &Db, seg: &Segment) -> Result<(Bits, Count), SegmentError> {
+    let (bits, universe) = match (&seg.kind, &seg.rule) {
+        (SegmentKind::Rule, Some(rule)) => eval::evaluate(index, db, rule).await?,
+        _ => {
+            let universe = index.universe(db).await?;
+            let ids: Vec<i64> = sqlx::query_scalar("SELECT user_rowid FROM segment_members WHERE segment_id = ?")
+                .bind(seg.id)
+                .fetch_all(db)
+                .await?;
+            (Bits::from_ids(universe.len, &ids).and(&Bits(universe.users.clone())), universe)
+        }
+    };
+    let count = Count { members: bits.count(), with_phone: bits.count_and(&universe.with_phone) };
+    Ok((bits, count))
+}
+
+/// Recomputes and stores the cached count shown on the list page.
+pub async fn refresh_count(index: &Index, db: &Db, seg: &Segment) -> Result<Count, SegmentError> {
+    let (_, count) = members(index, db, seg).await?;
+    sqlx::query("UPDATE segments SET cached_members = ?, cached_with_phone = ?, counted_at = ? WHERE id = ?")
+        .bind(count.members as i64)
+        .bind(count.with_phone as i64)
+        .bind(clock::now())
+        .bind(seg.id)
+        .execute(db)
+        .await?;
+    Ok(count)
+}
+
+/// Users for row ids, in the given order.
+pub async fn users_by_rowid(db: &Db, ids: &[i64]) -> Result<Vec<MemberRow>, SegmentError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = sqlx::QueryBuilder::new("SELECT id, user_id, phone FROM users WHERE id IN (");
+    let mut sep = q.separated(", ");
+    ids.iter().for_each(|id| {
+        sep.push_bind(*id);
+    });
+    sep.push_unseparated(")");
+    let rows = q.build().fetch_all(db).await?;
+    let mut by_id = std::collections::HashMap::with_capacity(rows.len());
+    for r in &rows {
+        by_id.insert(
+            r.try_get::<i64, _>("id")?,
+            MemberRow { user_id: r.try_get("user_id")?, phone: r.try_get("phone")? },
+        );
+    }
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// One page of members (ordered by import order) and the live count.
+pub async fn members_page(
+    index: &Index,
+    db: &Db,
+    seg: &Segment,
+    offset: u64,
+    limit: usize,
+) -> Result<(Count, Vec<MemberRow>), SegmentError> {
+    let (bits, count) = members(index, db, seg).await?;
+    let rows = users_by_rowid(db, &bits.page(offset, limit)).await?;
+    Ok((count, rows))
+}

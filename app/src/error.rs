@@ -125,6 +125,26 @@ mod server {
         }
     }
 
+    impl From<engine::segments::SegmentError> for AppError {
+        fn from(e: engine::segments::SegmentError) -> Self {
+            use engine::segments::SegmentError as E;
+            match e {
+                E::Invalid(m) => Self::field("rule", m).with_status(),
+                E::Duplicate(_) => Self::field("name", e.to_string()).with_status(),
+                other => Self::internal(&other),
+            }
+        }
+    }
+
+    impl From<engine::users::UsersError> for AppError {
+        fn from(e: engine::users::UsersError) -> Self {
+            match e {
+                engine::users::UsersError::Invalid(m) => Self::Rejected { message: m }.with_status(),
+                other => Self::internal(&other),
+            }
+        }
+    }
+
     impl From<engine::provider::ProviderError> for AppError {
         fn from(e: engine::provider::ProviderError) -> Self {
             let message = match e.vendor_message {

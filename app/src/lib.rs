@@ -51,6 +51,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::login::LoginPage/>
                 <ParentRoute path=path!("") view=pages::shell::Shell>
                     <Route path=path!("/") view=|| view! { <Redirect path=pages::HOME/> }/>
+                    <Route path=path!("/users") view=pages::users::UsersPage/>
+                    <Route path=path!("/users/lookup") view=pages::users::UserLookupPage/>
+                    <Route path=path!("/segments") view=pages::segments::SegmentsPage/>
+                    <Route path=path!("/segments/new") view=pages::segments::SegmentEditorPage/>
+                    <Route path=path!("/segments/:id") view=pages::segments::SegmentEditorPage/>
                     <Route path=path!("/settings/sms") view=pages::sms_settings::SmsSettingsPage/>
                     <Route path=path!("/account") view=pages::account::AccountPage/>
                 </ParentRoute>

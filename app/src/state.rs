@@ -17,6 +17,8 @@ pub struct ServerState {
     pub aliyun: aliyun::Client,
     /// The built-in 创蓝 simulator behind 沙箱模式 (loopback only).
     pub sandbox: Arc<engine::simulator::chuanglan::Simulator>,
+    /// Column cache for live segment counts; invalidated by imports and phone changes.
+    pub segments: Arc<engine::segments::Index>,
 }
 
 impl std::fmt::Debug for ServerState {

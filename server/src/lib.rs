@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod config;
+pub mod import_cli;
 pub mod routes;
 pub mod simulate;
 pub mod startup;

@@ -34,6 +34,8 @@ enum Command {
     Simulate253(server::simulate::Args),
     /// Run an Aliyun SMS (Dysmsapi) compatible simulator that verifies request signatures.
     SimulateAliyun(server::simulate::AliyunArgs),
+    /// Import users from a CSV or NDJSON file into the configured database.
+    Import(server::import_cli::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,17 +48,25 @@ fn main() -> ExitCode {
         Command::Serve => serve(&cli),
         Command::Simulate253(args) => server::simulate::run(args),
         Command::SimulateAliyun(args) => server::simulate::run_aliyun(args),
+        Command::Import(args) => match load_settings(&cli) {
+            Ok(settings) => server::import_cli::run(&settings, args),
+            Err(code) => code,
+        },
     }
 }
 
-fn serve(cli: &Cli) -> ExitCode {
+fn load_settings(cli: &Cli) -> Result<Settings, ExitCode> {
     let overrides = Overrides { listen: cli.listen.clone(), data_dir: cli.data_dir.clone() };
-    let settings = match Settings::load(cli.config.as_deref(), &overrides) {
+    Settings::load(cli.config.as_deref(), &overrides).map_err(|e| {
+        eprintln!("chuda: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn serve(cli: &Cli) -> ExitCode {
+    let settings = match load_settings(cli) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("chuda: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new(&settings.log.level)).init();
     let runtime = match tokio::runtime::Runtime::new() {

@@ -74,6 +74,7 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
         chuanglan: engine::provider::chuanglan::Client::default(),
         aliyun: engine::provider::aliyun::Client::default(),
         sandbox: Arc::new(start_sandbox().await?),
+        segments: Arc::new(engine::segments::Index::default()),
     })
 }
 

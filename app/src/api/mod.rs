@@ -6,6 +6,8 @@ pub mod auth;
 pub mod chuanglan;
 #[cfg(feature = "ssr")]
 pub mod phones;
+pub mod segments;
 #[cfg(feature = "ssr")]
 pub mod session;
 pub mod settings;
+pub mod users;

@@ -15,7 +15,9 @@ pub async fn get_sms_settings() -> Result<SmsSettings, AppError> {
 pub async fn save_phone_attribute(name: String) -> Result<String, AppError> {
     let (state, account, _) = super::session::require_session().await?;
     let saved = engine::settings::set_phone_attribute(&state.db, &name).await?;
-    tracing::info!(user = %account.username, attribute = %saved, "phone attribute changed");
+    let phones = engine::users::refresh_phones(&state.db, &saved).await?;
+    state.segments.invalidate();
+    tracing::info!(user = %account.username, attribute = %saved, phones, "phone attribute changed");
     Ok(saved)
 }
 

@@ -2,8 +2,10 @@
 
 pub mod account;
 pub mod login;
+pub mod segments;
 pub mod shell;
 pub mod sms_settings;
+pub mod users;
 
 /// Where a signed-in operator lands.
 pub const HOME: &str = "/settings/sms";

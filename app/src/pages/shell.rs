@@ -18,6 +18,9 @@ pub fn Shell() -> impl IntoView {
         <header class="topbar">
             <span class="brand">{text::PRODUCT}</span>
             <nav>
+                <A href="/users" exact=true>"用户"</A>
+                <A href="/users/lookup">"用户细查"</A>
+                <A href="/segments">"分群"</A>
                 <A href="/settings/sms">{text::NAV_SMS_SETTINGS}</A>
                 <A href="/account">{text::NAV_ACCOUNT}</A>
             </nav>

@@ -45,6 +45,45 @@ pub enum Op {
 }
 
 impl Op {
+    pub const ALL: [Op; 13] = [
+        Op::Eq,
+        Op::Ne,
+        Op::Contains,
+        Op::StartsWith,
+        Op::In,
+        Op::Gt,
+        Op::Lt,
+        Op::Between,
+        Op::IsSet,
+        Op::NotSet,
+        Op::WithinDays,
+        Op::Before,
+        Op::After,
+    ];
+
+    /// The wire name (`eq`, `starts_with`, …), as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Eq => "eq",
+            Op::Ne => "ne",
+            Op::Contains => "contains",
+            Op::StartsWith => "starts_with",
+            Op::In => "in",
+            Op::Gt => "gt",
+            Op::Lt => "lt",
+            Op::Between => "between",
+            Op::IsSet => "is_set",
+            Op::NotSet => "not_set",
+            Op::WithinDays => "within_days",
+            Op::Before => "before",
+            Op::After => "after",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Op> {
+        Op::ALL.into_iter().find(|op| op.as_str() == s)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Op::Eq => "等于",

@@ -70,19 +70,39 @@ struct Run<'a> {
 
 /// Runs an import to completion; a fatal problem rolls everything back and is returned.
 pub async fn run(db: &Db, input: Box<dyn Read + Send>, opts: ImportOptions) -> Result<ImportSummary, UsersError> {
-    let import_id = super::repo::start_import(db, &opts).await?;
-    let result = apply(db, input, &opts).await;
-    match result {
+    run_recorded(db, input, opts).await.1
+}
+
+/// Like [`run`], also returning the id of the import record (kept for failed runs too).
+pub async fn run_recorded(
+    db: &Db,
+    input: Box<dyn Read + Send>,
+    opts: ImportOptions,
+) -> (Option<i64>, Result<ImportSummary, UsersError>) {
+    let import_id = match super::repo::start_import(db, &opts).await {
+        Ok(id) => id,
+        Err(e) => return (None, Err(e)),
+    };
+    let result = match apply(db, input, &opts).await {
         Ok(mut summary) => {
             summary.import_id = import_id;
-            super::repo::finish_import(db, import_id, &summary, None).await?;
-            Ok(summary)
+            super::repo::finish_import(db, import_id, &summary, None).await.map(|()| summary)
         }
         Err(e) => {
             let summary = ImportSummary { import_id, ..ImportSummary::default() };
-            super::repo::finish_import(db, import_id, &summary, Some(&e.to_string())).await?;
-            Err(e)
+            super::repo::finish_import(db, import_id, &summary, Some(&e.to_string())).await.and(Err(e))
         }
+    };
+    (Some(import_id), result)
+}
+
+/// The format a file name implies: `.ndjson`, `.jsonl` and `.json` are NDJSON, else CSV.
+pub fn format_for(file_name: &str) -> Format {
+    let lower = file_name.to_ascii_lowercase();
+    if [".ndjson", ".jsonl", ".json"].iter().any(|e| lower.ends_with(e)) {
+        Format::Ndjson
+    } else {
+        Format::Csv
     }
 }
 

@@ -3,12 +3,16 @@
 //! (attribute, user), clustered by attribute. Invariant: `users.phone` is always the
 //! normalized mobile from the attribute chosen on 短信配置, or NULL.
 
+mod history;
 pub mod import;
 mod read;
 mod repo;
 pub mod values;
 
-pub use repo::{attribute_catalog, find_users, import_bad_rows, user_detail, AttributeInfo, UserDetail};
+pub use history::{headline, import_record, recent_imports, ImportRecord};
+pub use repo::{
+    attribute_catalog, attribute_types, find_users, import_bad_rows, user_detail, AttributeInfo, UserDetail,
+};
 pub use values::{AttrType, Value};
 
 use crate::Db;

@@ -61,6 +61,15 @@ pub async fn attributes_by_name(conn: &mut SqliteConnection) -> Result<HashMap<S
     Ok(out)
 }
 
+/// Every attribute name with its type, by name.
+pub async fn attribute_types(db: &Db) -> Result<Vec<(String, AttrType)>, UsersError> {
+    let mut conn = db.acquire().await?;
+    let mut all: Vec<(String, AttrType)> =
+        attributes_by_name(&mut conn).await?.into_iter().map(|(n, (_, t))| (n, t)).collect();
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(all)
+}
+
 pub async fn insert_attribute(conn: &mut SqliteConnection, name: &str, ty: AttrType) -> Result<i64, UsersError> {
     let row = sqlx::query("INSERT INTO attributes (name, type, created_at) VALUES (?, ?, ?) RETURNING id")
         .bind(name)

@@ -1,6 +1,7 @@
 //! The axum router: Leptos pages and server functions, static assets, the page guard and
 //! security headers. Vendor callbacks and the REST API join here as plain routes.
 
+mod audience;
 mod guard;
 
 use app::state::ServerState;
@@ -26,11 +27,17 @@ pub fn router(state: ServerState, addr: SocketAddr) -> Router {
     let ctx_state = state.clone();
     let context = move || leptos::prelude::provide_context(ctx_state.clone());
     let shell_options = options.clone();
+    let bulk = audience::routes()
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(audience::IMPORT_LIMIT))
+        .with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(&options, routes, context, move || app::shell(shell_options.clone()))
         .fallback(crate::assets::serve)
-        .layer(axum::middleware::from_fn_with_state(state, guard::page_guard))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .with_state(options)
+        .merge(bulk)
+        .layer(axum::middleware::from_fn_with_state(state, guard::page_guard))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
@@ -38,7 +45,6 @@ pub fn router(state: ServerState, addr: SocketAddr) -> Router {
             header::CONTENT_SECURITY_POLICY,
             "frame-ancestors 'none'; object-src 'none'; base-uri 'self'",
         ))
-        .with_state(options)
 }
 
 fn header_layer(name: header::HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

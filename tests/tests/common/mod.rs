@@ -85,6 +85,14 @@ pub fn chuanglan_form(password: &str) -> serde_json::Value {
 }
 
 /// Every JSON server function of the console with a harmless body.
+/// A one-condition rule segment as the editor submits it.
+pub fn segment_form(name: &str, attribute: &str, op: &str, values: &[&str]) -> serde_json::Value {
+    serde_json::json!({
+        "id": null, "name": name, "description": "", "kind": "rule", "list": "",
+        "rule": {"all": true, "conditions": [{"attribute": attribute, "op": op, "values": values}]}
+    })
+}
+
 pub fn all_server_fns() -> Vec<(&'static str, serde_json::Value)> {
     use serde_json::json;
     vec![
@@ -110,5 +118,16 @@ pub fn all_server_fns() -> Vec<(&'static str, serde_json::Value)> {
             "settings/chuanglan/test-send",
             json!({"form": {"phones": "13800138000", "content": "x", "template_id": "", "values": []}}),
         ),
+        ("users/overview", json!({})),
+        ("users/import-result", json!({"id": 1})),
+        ("users/find", json!({"query": "u1"})),
+        ("users/detail", json!({"user_id": "u1"})),
+        ("users/reveal-phone", json!({"user_id": "u1"})),
+        ("segments/list", json!({})),
+        ("segments/attributes", json!({})),
+        ("segments/count", json!({"rule": {"all": true, "conditions": []}})),
+        ("segments/save", json!({"form": segment_form("x", "city", "eq", &["上海"])})),
+        ("segments/delete", json!({"id": 1})),
+        ("segments/members", json!({"id": 1, "offset": 0})),
     ]
 }

@@ -130,3 +130,5 @@ pub struct TemplateCheck {
     /// `${name}` parameters in order.
     pub params: Vec<String>,
 }
+
+pub mod audience;

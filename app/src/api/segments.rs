@@ -1,0 +1,159 @@
+//! 分群: list, live count while editing, save, delete, and member pages (masked phones).
+
+use crate::dto::audience::{CountView, MembersPage, RuleForm, SavedSegment, SegmentForm, SegmentRow};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+/// Members per page on the segment page.
+pub const PAGE_SIZE: usize = 50;
+
+#[server(prefix = "/api", endpoint = "segments/list", input = Json)]
+pub async fn list_segments() -> Result<Vec<SegmentRow>, AppError> {
+    let (state, _, _) = super::session::require_session().await?;
+    Ok(engine::segments::list(&state.db).await?.into_iter().map(convert::row).collect())
+}
+
+/// Attribute names and types (`string`, `number`, `boolean`, `datetime`) for conditions.
+#[server(prefix = "/api", endpoint = "segments/attributes", input = Json)]
+pub async fn segment_attributes() -> Result<Vec<(String, String)>, AppError> {
+    let (state, _, _) = super::session::require_session().await?;
+    let all = engine::users::attribute_types(&state.db).await?;
+    Ok(all.into_iter().map(|(n, t)| (n, t.as_str().to_owned())).collect())
+}
+
+/// Live count of an unsaved rule (the editor calls this as conditions change).
+#[server(prefix = "/api", endpoint = "segments/count", input = Json)]
+pub async fn count_rule(rule: RuleForm) -> Result<CountView, AppError> {
+    let (state, _, _) = super::session::require_session().await?;
+    let started = std::time::Instant::now();
+    let c = engine::segments::count(&state.segments, &state.db, &convert::rule_in(&rule)?).await?;
+    Ok(CountView { members: c.members, with_phone: c.with_phone, millis: started.elapsed().as_millis() as u64 })
+}
+
+#[server(prefix = "/api", endpoint = "segments/save", input = Json)]
+pub async fn save_segment(form: SegmentForm) -> Result<SavedSegment, AppError> {
+    let (state, account, _) = super::session::require_session().await?;
+    let input = convert::input(&form)?;
+    let (ix, db) = (&state.segments, &state.db);
+    let saved = match form.id {
+        Some(id) => SavedSegment { id: engine::segments::update(ix, db, id, &input).await?.id, unknown_ids: 0 },
+        None => {
+            let (seg, unknown_ids) = engine::segments::create(ix, db, &input, &account.username).await?;
+            SavedSegment { id: seg.id, unknown_ids }
+        }
+    };
+    tracing::info!(user = %account.username, segment = saved.id, "segment saved");
+    Ok(saved)
+}
+
+#[server(prefix = "/api", endpoint = "segments/delete", input = Json)]
+pub async fn delete_segment(id: i64) -> Result<(), AppError> {
+    let (state, account, _) = super::session::require_session().await?;
+    if !engine::segments::delete(&state.db, id).await? {
+        return Err(AppError::NotFound.with_status());
+    }
+    tracing::info!(user = %account.username, segment = id, "segment deleted");
+    Ok(())
+}
+
+/// The segment, its live count and one page of members.
+#[server(prefix = "/api", endpoint = "segments/members", input = Json)]
+pub async fn segment_members(id: i64, offset: u64) -> Result<MembersPage, AppError> {
+    let (state, _, _) = super::session::require_session().await?;
+    let seg = engine::segments::get(&state.db, id).await?.ok_or_else(|| AppError::NotFound.with_status())?;
+    let started = std::time::Instant::now();
+    let (count, rows) = engine::segments::members_page(&state.segments, &state.db, &seg, offset, PAGE_SIZE).await?;
+    let millis = started.elapsed().as_millis() as u64;
+    Ok(MembersPage {
+        form: convert::form(&seg),
+        segment: convert::row(seg),
+        count: CountView { members: count.members, with_phone: count.with_phone, millis },
+        offset,
+        rows: rows.into_iter().map(convert::hit).collect(),
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod convert {
+    use crate::dto::audience::{ConditionForm, RuleForm, SegmentForm, SegmentRow, UserHit};
+    use crate::error::AppError;
+    use engine::segments::{Condition, MemberRow, Op, Rule, Segment, SegmentInput, SegmentKind};
+
+    pub fn rule_in(form: &RuleForm) -> Result<Rule, AppError> {
+        let mut rules = Vec::with_capacity(form.conditions.len());
+        for c in &form.conditions {
+            if c.attribute.trim().is_empty() {
+                return Err(AppError::field("rule", "请为每个条件选择属性").with_status());
+            }
+            let op = Op::parse(&c.op)
+                .ok_or_else(|| AppError::field("rule", format!("未知的运算“{}”", c.op)).with_status())?;
+            let values = c.values.iter().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect();
+            rules.push(Rule::Cond(Condition { attribute: c.attribute.trim().to_owned(), op, values }));
+        }
+        Ok(if form.all { Rule::All { rules } } else { Rule::Any { rules } })
+    }
+
+    pub fn input(form: &SegmentForm) -> Result<SegmentInput, AppError> {
+        let (rule, list) = if form.kind == "list" {
+            let ids = form.list.split([',', '，', '\n', '\r', ' ', '\t', ';']).filter(|s| !s.trim().is_empty());
+            (None, ids.map(|s| s.trim().to_owned()).collect())
+        } else {
+            if form.rule.conditions.is_empty() {
+                return Err(AppError::field("rule", "请至少添加一个条件").with_status());
+            }
+            (Some(rule_in(&form.rule)?), Vec::new())
+        };
+        Ok(SegmentInput { name: form.name.clone(), description: form.description.clone(), rule, list })
+    }
+
+    pub fn form(seg: &Segment) -> SegmentForm {
+        let (all, conds) = match &seg.rule {
+            Some(Rule::All { rules }) => (true, rules.as_slice()),
+            Some(Rule::Any { rules }) => (false, rules.as_slice()),
+            _ => (true, &[][..]),
+        };
+        let conditions = conds
+            .iter()
+            .flat_map(Rule::conditions)
+            .map(|c| ConditionForm {
+                attribute: c.attribute.clone(),
+                op: c.op.as_str().to_owned(),
+                values: c.values.clone(),
+            })
+            .collect();
+        SegmentForm {
+            id: Some(seg.id),
+            name: seg.name.clone(),
+            description: seg.description.clone(),
+            kind: kind(seg.kind).to_owned(),
+            rule: RuleForm { all, conditions },
+            list: String::new(),
+        }
+    }
+
+    fn kind(k: SegmentKind) -> &'static str {
+        match k {
+            SegmentKind::Rule => "rule",
+            SegmentKind::List => "list",
+        }
+    }
+
+    pub fn row(s: Segment) -> SegmentRow {
+        SegmentRow {
+            id: s.id,
+            name: s.name,
+            kind: kind(s.kind).to_owned(),
+            description: s.description,
+            members: s.cached.map(|c| c.members),
+            with_phone: s.cached.map(|c| c.with_phone),
+            counted_at: s.counted_at.map(engine::clock::display),
+            updated_at: engine::clock::display(s.updated_at),
+            created_by: s.created_by,
+        }
+    }
+
+    pub fn hit(m: MemberRow) -> UserHit {
+        UserHit { user_id: m.user_id, phone_masked: m.phone.as_deref().map(engine::phone::mask) }
+    }
+}

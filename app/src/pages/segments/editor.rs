@@ -1,0 +1,181 @@
+//! The segment editor: name, kind (条件 or 名单), conditions with a live count that follows
+//! every change (debounced), save, and for saved segments the member list.
+
+use super::conditions::{type_of, ConditionRow, Row};
+use super::members::Members;
+use crate::api::segments::{count_rule, segment_attributes, segment_members, SaveSegment};
+use crate::components::{error_for, Field, Notice, TextArea};
+use crate::dto::audience::{ConditionForm, CountView, RuleForm, SegmentForm};
+use crate::error::AppError;
+use crate::pages::{error_text, go};
+use crate::text;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn SegmentEditorPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
+    let data = Resource::new(id, |id| async move {
+        let attrs = segment_attributes().await?;
+        let page = match id {
+            Some(id) => Some(segment_members(id, 0).await?),
+            None => None,
+        };
+        Ok::<_, AppError>((attrs, page))
+    });
+    view! {
+        <Title text="分群 · 触达"/>
+        <p><a href="/segments">"← 全部分群"</a></p>
+        <Suspense fallback=|| view! { <p class="muted">{text::LOADING}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((attrs, page)) => {
+                        let form = page.as_ref().map(|p| p.form.clone()).unwrap_or_else(|| SegmentForm {
+                            kind: "rule".into(),
+                            rule: RuleForm { all: true, conditions: vec![ConditionForm::default()] },
+                            ..SegmentForm::default()
+                        });
+                        view! {
+                            <h1>{if form.id.is_some() { "编辑分群" } else { "新建分群" }}</h1>
+                            <Editor form attrs/>
+                            {page.map(|p| view! { <Members page=p/> })}
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p class="notice err">{error_text(&e)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Editor(form: SegmentForm, attrs: Vec<(String, String)>) -> AnyView {
+    let id = form.id;
+    let name = RwSignal::new(form.name.clone());
+    let description = RwSignal::new(form.description.clone());
+    let kind = RwSignal::new(form.kind.clone());
+    let all = RwSignal::new(form.rule.all);
+    let list = RwSignal::new(String::new());
+    let next_key = StoredValue::new(form.rule.conditions.len() as u32);
+    let rows =
+        RwSignal::new(form.rule.conditions.iter().enumerate().map(|(i, c)| Row::new(i as u32, c)).collect::<Vec<_>>());
+    let attrs = StoredValue::new(attrs);
+    let rule = Memo::new(move |_| {
+        let conditions = rows.get().iter().map(|r| r.form(&type_of(&attrs.read_value(), &r.attribute.get()))).collect();
+        RuleForm { all: all.get(), conditions }
+    });
+    let count = live_count(rule, kind);
+    let error = RwSignal::new(None::<AppError>);
+    let save = ServerAction::<SaveSegment>::new();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(saved)) if saved.unknown_ids > 0 => {
+            go(&format!("/segments/{}?unknown={}", saved.id, saved.unknown_ids))
+        }
+        Some(Ok(saved)) => go(&format!("/segments/{}", saved.id)),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let status = Signal::derive(move || error.get().map(|e| Err(error_text(&e))));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = SegmentForm {
+            id,
+            name: name.get(),
+            description: description.get(),
+            kind: kind.get(),
+            rule: rule.get(),
+            list: list.get(),
+        };
+        save.dispatch(SaveSegment { form });
+    };
+    let add = move |_| {
+        let key = next_key.get_value();
+        next_key.set_value(key + 1);
+        rows.update(|r| r.push(Row::new(key, &ConditionForm::default())));
+    };
+    let remove = Callback::new(move |key: u32| rows.update(|r| r.retain(|row| row.key != key)));
+    let rule_error = error_for(error, "rule");
+    view! {
+        <form class="card" id="segment-form" on:submit=submit>
+            <Field name="name" label="分群名称" value=name error=error_for(error, "name")/>
+            <TextArea name="description" label="说明" value=description error=Signal::derive(|| None) help="可选，写给同事看的用途说明"/>
+            <Show when=move || id.is_none()>
+                <div class="field inline" id="segment-kind">
+                    <label><input type="radio" name="kind" value="rule" prop:checked=move || kind.get() == "rule" on:change=move |_| kind.set("rule".into())/>"按条件圈选"</label>
+                    <label><input type="radio" name="kind" value="list" prop:checked=move || kind.get() == "list" on:change=move |_| kind.set("list".into())/>"上传 user_id 名单"</label>
+                </div>
+            </Show>
+            <Show when=move || kind.get() == "rule" fallback=move || view! {
+                <TextArea name="list" label="user_id 名单" value=list error=rule_error help="每行一个，或用逗号分隔；不存在的 user_id 会被忽略并提示数量"/>
+            }>
+                <div class="conditions" id="conditions">
+                    <div class="field inline">
+                        <span>"满足"</span>
+                        <select id="f-match" on:change=move |ev| all.set(event_target_value(&ev) == "all")>
+                            <option value="all" selected=move || all.get()>"全部条件（且）"</option>
+                            <option value="any" selected=move || !all.get()>"任一条件（或）"</option>
+                        </select>
+                    </div>
+                    <For each=move || rows.get() key=|r| r.key let:row>
+                        <ConditionRow row attrs=attrs.get_value() on_remove=remove/>
+                    </For>
+                    <button type="button" id="add-condition" on:click=add>"+ 添加条件"</button>
+                    <Show when=move || rule_error.get().is_some()>
+                        <p class="field-error" data-field="rule">{move || rule_error.get().unwrap_or_default()}</p>
+                    </Show>
+                </div>
+                <CountLine count/>
+            </Show>
+            <div class="actions">
+                <button type="submit" class="primary" id="segment-save" disabled=move || save.pending().get()>{text::SAVE}</button>
+            </div>
+            <Notice message=status test_id="segment-status"/>
+        </form>
+    }
+    .into_any()
+}
+
+/// Recounts 400 ms after the rule stops changing; stale answers are dropped.
+fn live_count(rule: Memo<RuleForm>, kind: RwSignal<String>) -> RwSignal<Option<Result<CountView, String>>> {
+    let out = RwSignal::new(None);
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let rule = rule.get();
+        if kind.get() != "rule" || rule.conditions.iter().any(|c| c.attribute.is_empty()) {
+            out.set(None);
+            return;
+        }
+        let mine = generation.get_value() + 1;
+        generation.set_value(mine);
+        set_timeout(
+            move || {
+                if generation.get_value() != mine {
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    let result = count_rule(rule).await.map_err(|e| error_text(&e));
+                    if generation.get_value() == mine {
+                        out.set(Some(result));
+                    }
+                });
+            },
+            std::time::Duration::from_millis(400),
+        );
+    });
+    out
+}
+
+#[component]
+fn CountLine(count: RwSignal<Option<Result<CountView, String>>>) -> impl IntoView {
+    view! {
+        <p class="count-line" data-testid="live-count">
+            {move || match count.get() {
+                None => "选择属性后显示人数".to_owned(),
+                Some(Ok(c)) => format!("共 {} 人，其中有效手机号 {} 人（{} ms）", c.members, c.with_phone, c.millis),
+                Some(Err(e)) => e,
+            }}
+        </p>
+    }
+}

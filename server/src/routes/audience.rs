@@ -1,0 +1,219 @@
+//! Plain routes for bulk user data: the streamed import upload (multipart, far above the
+//! server-function body limit), the bad-row report and the segment member export (CSV).
+//! Each checks the session cookie itself.
+
+use app::api::session::token_from_headers;
+use app::state::ServerState;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use engine::auth::Account;
+use engine::users::import::{self, Encoding, ImportOptions};
+use std::io::Read;
+use tokio::sync::mpsc;
+
+/// Largest accepted import upload.
+pub const IMPORT_LIMIT: usize = 4 * 1024 * 1024 * 1024;
+
+pub fn routes() -> Router<ServerState> {
+    Router::new()
+        .route("/api/users/import", post(upload))
+        .route("/api/users/imports/{id}/bad-rows.csv", get(bad_rows))
+        .route("/api/segments/{id}/members.csv", get(export_members))
+}
+
+/// The signed-in account, or the status and message to answer with.
+async fn account(state: &ServerState, headers: &HeaderMap) -> Result<Account, (StatusCode, &'static str)> {
+    let denied = (StatusCode::UNAUTHORIZED, "请先登录");
+    let token = token_from_headers(headers).ok_or(denied)?;
+    match engine::auth::session_account(&state.db, &token).await {
+        Ok(Some(a)) => Ok(a),
+        Ok(None) => Err(denied),
+        Err(e) => {
+            tracing::error!(error = %e, "session lookup failed");
+            Err((StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误"))
+        }
+    }
+}
+
+fn internal(e: &dyn std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "bulk route failed");
+    (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误").into_response()
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}
+
+/// Blocking `Read` over chunks pumped from the request body; a transport error becomes a read
+/// error, so a broken upload fails the import (and rolls it back) instead of truncating it.
+struct ChannelReader {
+    rx: mpsc::Receiver<Result<Bytes, String>>,
+    buf: Bytes,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.buf.is_empty() {
+            match self.rx.blocking_recv() {
+                Some(Ok(b)) => self.buf = b,
+                Some(Err(e)) => return Err(std::io::Error::other(format!("上传中断：{e}"))),
+                None => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.buf.len());
+        out[..n].copy_from_slice(&self.buf.split_to(n));
+        Ok(n)
+    }
+}
+
+/// `multipart/form-data` with an optional `encoding` (auto, utf8, gbk) before the `file`.
+/// Browsers are redirected to the 用户 page showing the result; other clients get JSON.
+async fn upload(State(state): State<ServerState>, req: Request) -> Response {
+    let headers = req.headers().clone();
+    let actor = match account(&state, &headers).await {
+        Ok(a) => a.username,
+        Err(r) => return r.into_response(),
+    };
+    let mut form = match Multipart::from_request(req, &state).await {
+        Ok(f) => f,
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("请以 multipart/form-data 上传文件：{e}")).into_response(),
+    };
+    let mut encoding = Encoding::Auto;
+    loop {
+        let mut field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => return (StatusCode::BAD_REQUEST, "请选择要导入的文件").into_response(),
+            Err(e) => return (StatusCode::BAD_REQUEST, format!("上传内容无法解析：{e}")).into_response(),
+        };
+        match field.name() {
+            Some("encoding") => {
+                encoding = match field.text().await.unwrap_or_default().as_str() {
+                    "gbk" => Encoding::Gbk,
+                    "utf8" => Encoding::Utf8,
+                    _ => Encoding::Auto,
+                }
+            }
+            Some("file") => {
+                let file_name = field.file_name().unwrap_or("upload.csv").to_owned();
+                let opts = ImportOptions {
+                    format: import::format_for(&file_name),
+                    encoding,
+                    types: Default::default(),
+                    file_name,
+                    actor,
+                };
+                let (tx, rx) = mpsc::channel(16);
+                let pump = async move {
+                    loop {
+                        let item = field.chunk().await.map_err(|e| e.to_string()).transpose();
+                        let Some(item) = item else { break };
+                        let failed = item.is_err();
+                        if tx.send(item).await.is_err() || failed {
+                            break;
+                        }
+                    }
+                };
+                let reader = Box::new(ChannelReader { rx, buf: Bytes::new() });
+                let ((), (id, result)) = tokio::join!(pump, import::run_recorded(&state.db, reader, opts));
+                state.segments.invalidate();
+                return finish(&headers, id, result);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn finish(
+    headers: &HeaderMap,
+    id: Option<i64>,
+    result: Result<import::ImportSummary, engine::users::UsersError>,
+) -> Response {
+    if wants_html(headers) {
+        return match id {
+            Some(id) => Redirect::to(&format!("/users?import={id}")).into_response(),
+            None => internal(&"import record not created"),
+        };
+    }
+    match result {
+        Ok(summary) => Json(summary).into_response(),
+        Err(engine::users::UsersError::Invalid(m)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(serde_json::json!({ "import_id": id, "error": m }))).into_response()
+        }
+        Err(e) => internal(&e),
+    }
+}
+
+fn csv_download(file_name: &str, body: String) -> Response {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)], body)
+        .into_response()
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// The first bad rows of an import, as CSV (行号, 原因), UTF-8 with BOM for Excel.
+async fn bad_rows(State(state): State<ServerState>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
+    if let Err(r) = account(&state, &headers).await {
+        return r.into_response();
+    }
+    let json = match engine::users::import_bad_rows(&state.db, id).await {
+        Ok(Some(j)) => j,
+        Ok(None) => return (StatusCode::NOT_FOUND, "导入记录不存在").into_response(),
+        Err(e) => return internal(&e),
+    };
+    let rows: Vec<import::BadRow> = serde_json::from_str(&json).unwrap_or_default();
+    let mut out = String::from("\u{feff}行号,原因\n");
+    for r in rows {
+        out.push_str(&format!("{},{}\n", r.line, csv_cell(&r.reason)));
+    }
+    csv_download(&format!("import-{id}-bad-rows.csv"), out)
+}
+
+/// Every member of a segment: user id and masked phone. Audited.
+async fn export_members(State(state): State<ServerState>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
+    let actor = match account(&state, &headers).await {
+        Ok(a) => a.username,
+        Err(r) => return r.into_response(),
+    };
+    let seg = match engine::segments::get(&state.db, id).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return (StatusCode::NOT_FOUND, "分群不存在").into_response(),
+        Err(e) => return internal(&e),
+    };
+    let bits = match engine::segments::members(&state.segments, &state.db, &seg).await {
+        Ok((bits, _)) => bits,
+        Err(e) => return internal(&e),
+    };
+    let mut out = String::from("\u{feff}user_id,phone\n");
+    let mut offset = 0;
+    loop {
+        let ids = bits.page(offset, 5_000);
+        if ids.is_empty() {
+            break;
+        }
+        offset += ids.len() as u64;
+        let rows = match engine::segments::users_by_rowid(&state.db, &ids).await {
+            Ok(r) => r,
+            Err(e) => return internal(&e),
+        };
+        for r in rows {
+            let phone = r.phone.as_deref().map(engine::phone::mask).unwrap_or_default();
+            out.push_str(&format!("{},{}\n", csv_cell(&r.user_id), phone));
+        }
+    }
+    if let Err(e) = engine::users::audit(&state.db, &actor, "export_segment", &seg.name, &format!("{offset} 人")).await
+    {
+        return internal(&e);
+    }
+    csv_download(&format!("segment-{id}.csv"), out)
+}

@@ -2,7 +2,7 @@
 // free loopback port, and drives Debian's Chromium through playwright-core.
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, chmodSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,12 +40,22 @@ export async function startServer(binary, extraEnv = {}) {
 
 export async function launchBrowser() {
   const profile = mkdtempSync(join(tmpdir(), 'chuda-chromium-'));
-  return chromium.launchPersistentContext(profile, {
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  context.profileDir = profile;
+  return context;
+}
+
+/// Closes the browser, stops the server and removes their temporary directories.
+export async function cleanup(server, browser) {
+  await browser.close().catch(() => {});
+  server.child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 200));
+  for (const dir of [server.dir, browser.profileDir]) rmSync(dir, { recursive: true, force: true });
 }
 
 /// Records page errors, console errors, HTTP >= 400 (except expected ones) and every response body.

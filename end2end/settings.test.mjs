@@ -1,6 +1,6 @@
 // Browser tests of the foundation: login, the 短信配置 page, write-only secrets, field errors.
 // Usage: node settings.test.mjs /path/to/chuda
-import { startServer, launchBrowser, watch, assert, run, hydrated as h, ADMIN_PASSWORD } from './harness.mjs';
+import { startServer, launchBrowser, watch, assert, run, cleanup, hydrated as h, ADMIN_PASSWORD } from './harness.mjs';
 
 const binary = process.argv[2];
 const PLANTED = 'Planted-Browser-Secret-5d1e';
@@ -123,7 +123,6 @@ const failed = await run([
   }],
 ]);
 await page.screenshot({ path: 'artifacts/settings.png', fullPage: true }).catch(() => {});
-await browser.close();
-server.child.kill('SIGTERM');
 if (failed) console.log(`server log:\n${server.log()}`);
+await cleanup(server, browser);
 process.exit(failed ? 1 : 0);

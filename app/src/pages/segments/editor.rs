@@ -155,7 +155,8 @@ fn live_count(rule: Memo<RuleForm>, kind: RwSignal<String>) -> RwSignal<Option<R
                     return;
                 }
                 leptos::task::spawn_local(async move {
-                    let result = count_rule(rule).await.map_err(|e| error_text(&e));
+                    let result =
+                        count_rule(rule).await.map_err(|e| e.field_message("rule").unwrap_or_else(|| error_text(&e)));
                     if generation.get_value() == mine {
                         out.set(Some(result));
                     }

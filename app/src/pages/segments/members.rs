@@ -57,10 +57,10 @@ pub fn Members(page: MembersPage) -> AnyView {
                 </tbody>
             </table>
             <div class="pager">
-                <button type="button" id="prev-page" disabled=move || offset() == 0 || load.pending().get()
+                <button type="button" id="prev-page" disabled=move || { offset() == 0 || load.pending().get() }
                     on:click=move |_| { load.dispatch(offset().saturating_sub(PAGE_SIZE as u64)); }>"上一页"</button>
                 <span data-testid="page-info">{move || format!("第 {} – {} 人", (offset() + 1).min(total()), (offset() + PAGE_SIZE as u64).min(total()))}</span>
-                <button type="button" id="next-page" disabled=move || offset() + PAGE_SIZE as u64 >= total() || load.pending().get()
+                <button type="button" id="next-page" disabled=move || { offset() + PAGE_SIZE as u64 >= total() || load.pending().get() }
                     on:click=move |_| { load.dispatch(offset() + PAGE_SIZE as u64); }>"下一页"</button>
             </div>
             {move || error.get().map(|e| view! { <p class="notice err">{e}</p> })}

@@ -1,0 +1,124 @@
+// Browser tests of users and segments: import through the upload form, 用户细查 with the
+// audited reveal, the segment editor's live count and field errors, and the member list.
+// Usage: node audience.test.mjs /path/to/chuda
+import { startServer, launchBrowser, watch, assert, run, cleanup, hydrated as h, ADMIN_PASSWORD } from './harness.mjs';
+
+const binary = process.argv[2];
+const server = await startServer(binary);
+const browser = await launchBrowser();
+const page = await browser.newPage();
+const seen = watch(page);
+const hydrated = () => h(page);
+
+const CSV = 'user_id,phone,city,points,vip\n'
+  + 'u1,13800138001,上海,100,true\n'
+  + 'u2,13800138002,北京,250,false\n'
+  + 'u3,,上海,300,true\n'
+  + 'u4,13800138004,广州,,false\n'
+  + 'u5,not-a-phone,上海,50,false\n'
+  + ',13800138009,北京,1,true\n';
+
+async function liveCount(expected) {
+  const line = page.locator('[data-testid=live-count]');
+  await page.waitForFunction(
+    ([sel, text]) => document.querySelector(sel)?.textContent.includes(text),
+    ['[data-testid=live-count]', expected], { timeout: 10000 },
+  ).catch(async () => { throw new Error(`live count: ${await line.textContent()}`); });
+}
+
+const failed = await run([
+  ['the admin logs in', async () => {
+    await page.goto(`${server.base}/login`, { waitUntil: 'networkidle' });
+    await hydrated();
+    await page.fill('#username', 'admin');
+    await page.fill('#password', ADMIN_PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL('**/settings/sms');
+  }],
+  ['a CSV uploaded on 用户 is imported and its skipped row explained', async () => {
+    await page.goto(`${server.base}/users`, { waitUntil: 'networkidle' });
+    await hydrated();
+    await page.setInputFiles('#f-file', { name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+    await page.click('#import-submit');
+    await page.waitForURL(/\/users\?import=\d+/);
+    const summary = await page.locator('[data-testid=import-summary]').textContent();
+    assert(summary.includes('成功 5 行') && summary.includes('跳过 1 行') && summary.includes('新增用户 5'), summary);
+    assert(await page.locator('#bad-rows-link').count() === 1, 'bad-row download offered');
+    assert(await page.textContent('[data-testid=users-total]') === '5', 'user count');
+    assert(await page.textContent('[data-testid=users-with-phone]') === '3', 'valid phones');
+    const attrs = await page.locator('#attributes').textContent();
+    assert(attrs.includes('points') && attrs.includes('数字') && !attrs.includes('13800138001'), attrs);
+  }],
+  ['用户细查 finds a user by the last digits and reveals the phone on request', async () => {
+    await page.goto(`${server.base}/users/lookup`, { waitUntil: 'networkidle' });
+    await hydrated();
+    await page.fill('#f-query', '8001');
+    await page.click('#lookup-form button[type=submit]');
+    await page.waitForSelector('#user-detail');
+    assert(await page.textContent('[data-testid=detail-phone]') === '138****8001', 'masked first');
+    const city = await page.locator('#detail-attributes tr[data-attr=city]').textContent();
+    assert(city.includes('上海'), city);
+    await page.click('#reveal-phone');
+    await page.waitForFunction(() => document.querySelector('[data-testid=detail-phone]')?.textContent === '13800138001');
+  }],
+  ['an unknown user is reported in Chinese', async () => {
+    await page.fill('#f-query', 'nobody');
+    await page.click('#lookup-form button[type=submit]');
+    await page.waitForSelector('[data-testid=lookup-empty]');
+  }],
+  ['the segment editor counts live and explains a bad value', async () => {
+    await page.goto(`${server.base}/segments/new`, { waitUntil: 'networkidle' });
+    await hydrated();
+    await page.fill('#f-name', '上海高积分');
+    const first = page.locator('.condition').first();
+    await first.locator('.cond-attr').selectOption('city');
+    await first.locator('.cond-value').fill('上海');
+    await liveCount('共 3 人，其中有效手机号 1 人');
+    await page.click('#add-condition');
+    const second = page.locator('.condition').nth(1);
+    await second.locator('.cond-attr').selectOption('points');
+    await second.locator('.cond-op').selectOption('gt');
+    await second.locator('.cond-value').fill('abc');
+    await liveCount('不是有效的数字');
+    await second.locator('.cond-value').fill('60');
+    await liveCount('共 2 人');
+  }],
+  ['saving opens the segment with its members, phones masked', async () => {
+    await page.click('#segment-save');
+    await page.waitForURL(/\/segments\/\d+$/);
+    await page.waitForSelector('#members');
+    await hydrated();
+    const count = await page.textContent('[data-testid=members-count]');
+    assert(count.includes('共 2 人'), count);
+    const rows = await page.locator('#members tbody tr').allTextContents();
+    assert(rows.length === 2 && rows[0].includes('u1') && rows[0].includes('138****8001'), rows.join(' | '));
+  }],
+  ['a duplicate name is rejected beside the field', async () => {
+    await page.goto(`${server.base}/segments/new`, { waitUntil: 'networkidle' });
+    await hydrated();
+    await page.fill('#f-name', '上海高积分');
+    await page.locator('.condition').first().locator('.cond-attr').selectOption('vip');
+    await page.locator('.condition').first().locator('.cond-value').fill('是');
+    await page.click('#segment-save');
+    const err = page.locator('.field-error[data-field=name]');
+    await err.waitFor();
+    assert((await err.textContent()).includes('已存在'), await err.textContent());
+    assert(await page.inputValue('#f-name') === '上海高积分', 'typed name kept');
+  }],
+  ['the segment list shows the saved count', async () => {
+    await page.goto(`${server.base}/segments`, { waitUntil: 'networkidle' });
+    const row = await page.locator('#segments tr[data-segment=上海高积分]').textContent();
+    assert(row.includes('条件分群') && row.includes('2'), row);
+  }],
+  ['only the audited reveal ever carried a full phone number', async () => {
+    const leaks = seen.bodies.filter((b) => /1380013800[24]/.test(b.text) && !b.url.includes('/api/users/import'));
+    assert(leaks.length === 0, `full phone in ${leaks.map((l) => l.url).join(', ')}`);
+  }],
+  ['no page errors or console errors', async () => {
+    assert(seen.problems.length === 0, seen.problems.join('\n'));
+  }],
+]);
+await page.screenshot({ path: 'artifacts/audience.png', fullPage: true }).catch(() => {});
+if (failed) console.log(`server log:\n${server.log()}`);
+await cleanup(server, browser);
+process.exit(failed ? 1 : 0);

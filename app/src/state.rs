@@ -26,3 +26,21 @@ impl std::fmt::Debug for ServerState {
         f.write_str("ServerState")
     }
 }
+
+impl ServerState {
+    /// After users or phones change: drops cached segment columns and reloads them in the
+    /// background, so the operator's next count does not pay for the load.
+    pub fn users_changed(&self) {
+        self.segments.invalidate();
+        let (index, db) = (self.segments.clone(), self.db.clone());
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            match index.prewarm(&db).await {
+                Ok(n) => {
+                    tracing::info!(attributes = n, ms = started.elapsed().as_millis() as u64, "segment index loaded")
+                }
+                Err(e) => tracing::warn!(error = %e, "segment index prewarm failed"),
+            }
+        });
+    }
+}

@@ -66,7 +66,7 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
     let key = master_key(settings)?;
     let configured = Some(settings.auth.admin_password.as_str()).filter(|p| !p.is_empty());
     announce(engine::auth::bootstrap_admin(&db, configured).await?);
-    Ok(ServerState {
+    let state = ServerState {
         db,
         key,
         throttle: Arc::new(LoginThrottle::default()),
@@ -75,7 +75,9 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
         aliyun: engine::provider::aliyun::Client::default(),
         sandbox: Arc::new(start_sandbox().await?),
         segments: Arc::new(engine::segments::Index::default()),
-    })
+    };
+    state.users_changed();
+    Ok(state)
 }
 
 /// The sandbox simulator: loopback, a free port, a password nobody needs to know.

@@ -16,7 +16,7 @@ pub async fn save_phone_attribute(name: String) -> Result<String, AppError> {
     let (state, account, _) = super::session::require_session().await?;
     let saved = engine::settings::set_phone_attribute(&state.db, &name).await?;
     let phones = engine::users::refresh_phones(&state.db, &saved).await?;
-    state.segments.invalidate();
+    state.users_changed();
     tracing::info!(user = %account.username, attribute = %saved, phones, "phone attribute changed");
     Ok(saved)
 }

@@ -66,6 +66,17 @@ impl Index {
         Ok(u)
     }
 
+    /// Loads the universe and every attribute column, so the first count after an import or a
+    /// restart is as fast as later ones. Runs in the background; errors only cost speed.
+    pub async fn prewarm(&self, db: &Db) -> Result<usize, sqlx::Error> {
+        let universe = self.universe(db).await?;
+        let names: Vec<String> = sqlx::query_scalar("SELECT name FROM attributes").fetch_all(db).await?;
+        for name in &names {
+            self.column(db, name, universe.len).await?;
+        }
+        Ok(names.len())
+    }
+
     /// The column of `attribute`, or `None` if no such attribute exists.
     pub async fn column(&self, db: &Db, attribute: &str, len: usize) -> Result<Option<Arc<LoadedColumn>>, sqlx::Error> {
         let generation = self.generation.load(Ordering::SeqCst);

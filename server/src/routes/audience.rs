@@ -119,7 +119,7 @@ async fn upload(State(state): State<ServerState>, req: Request) -> Response {
                 };
                 let reader = Box::new(ChannelReader { rx, buf: Bytes::new() });
                 let ((), (id, result)) = tokio::join!(pump, import::run_recorded(&state.db, reader, opts));
-                state.segments.invalidate();
+                state.users_changed();
                 return finish(&headers, id, result);
             }
             _ => {}

@@ -93,6 +93,14 @@ const failed = await run([
     const rows = await page.locator('#members tbody tr').allTextContents();
     assert(rows.length === 2 && rows[0].includes('u1') && rows[0].includes('138****8001'), rows.join(' | '));
   }],
+  ['a member opens in 用户细查 with the segments it belongs to', async () => {
+    await page.click('#members tbody tr:first-child a');
+    await page.waitForURL(/\/users\/lookup\?q=u1/);
+    await page.waitForSelector('#user-detail');
+    const segments = await page.textContent('[data-testid=detail-segments]');
+    assert(segments.includes('上海高积分'), segments);
+    assert(await page.textContent('[data-testid=detail-phone]') === '138****8001', 'masked');
+  }],
   ['a duplicate name is rejected beside the field', async () => {
     await page.goto(`${server.base}/segments/new`, { waitUntil: 'networkidle' });
     await hydrated();

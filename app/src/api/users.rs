@@ -36,7 +36,9 @@ pub async fn user_detail(user_id: String) -> Result<UserCard, AppError> {
     let (state, _, _) = super::session::require_session().await?;
     let detail = engine::users::user_detail(&state.db, user_id.trim()).await?;
     let d = detail.ok_or_else(|| AppError::NotFound.with_status())?;
+    let segments = engine::segments::containing(&state.segments, &state.db, &d.user_id).await?;
     Ok(UserCard {
+        segments,
         user_id: d.user_id,
         phone_masked: d.phone.as_deref().map(mask),
         updated_at: engine::clock::display(d.updated_at),

@@ -55,6 +55,8 @@ pub struct UserCard {
     pub updated_at: String,
     /// (attribute, type label, value)
     pub attributes: Vec<(String, String, String)>,
+    /// Names of the segments the user is in now.
+    pub segments: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -50,6 +50,10 @@ impl Bits {
         self
     }
 
+    pub fn contains(&self, id: i64) -> bool {
+        id >= 0 && self.0.get(id as usize / 64).is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
+
     pub fn count(&self) -> u64 {
         self.0.iter().map(|w| u64::from(w.count_ones())).sum()
     }

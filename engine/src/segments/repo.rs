@@ -251,3 +251,20 @@ pub async fn members_page(
     let rows = users_by_rowid(db, &bits.page(offset, limit)).await?;
     Ok((count, rows))
 }
+
+/// Names of the segments `user_id` currently belongs to (rule segments evaluated live).
+pub async fn containing(index: &Index, db: &Db, user_id: &str) -> Result<Vec<String>, SegmentError> {
+    let Some(rowid) =
+        sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE user_id = ?").bind(user_id).fetch_optional(db).await?
+    else {
+        return Ok(Vec::new());
+    };
+    let mut names = Vec::new();
+    for seg in list(db).await? {
+        let (bits, _) = members(index, db, &seg).await?;
+        if bits.contains(rowid) {
+            names.push(seg.name);
+        }
+    }
+    Ok(names)
+}

@@ -116,6 +116,10 @@ fn DetailCard(card: UserCard) -> impl IntoView {
                 </Show>
             </p>
             {move || revealed.get().and_then(Result::err).map(|e| view! { <p class="notice err">{e}</p> })}
+            <p data-testid="detail-segments">
+                "所在分群："
+                {if card.segments.is_empty() { "无".to_owned() } else { card.segments.join("、") }}
+            </p>
             <table class="grid" id="detail-attributes">
                 <thead><tr><th>"属性"</th><th>"类型"</th><th>"值"</th></tr></thead>
                 <tbody>

@@ -16,7 +16,8 @@ const CSV = 'user_id,phone,city,points,vip\n'
   + 'u3,,上海,300,true\n'
   + 'u4,13800138004,广州,,false\n'
   + 'u5,not-a-phone,上海,50,false\n'
-  + ',13800138009,北京,1,true\n';
+  + ',13800138009,北京,1,true\n'
+  + 'u6,+86 138-0013-8002,深圳,9,false\n';
 
 async function liveCount(expected) {
   const line = page.locator('[data-testid=live-count]');
@@ -42,10 +43,12 @@ const failed = await run([
     await page.click('#import-submit');
     await page.waitForURL(/\/users\?import=\d+/);
     const summary = await page.locator('[data-testid=import-summary]').textContent();
-    assert(summary.includes('成功 5 行') && summary.includes('跳过 1 行') && summary.includes('新增用户 5'), summary);
+    assert(summary.includes('成功 6 行') && summary.includes('跳过 1 行') && summary.includes('新增用户 6')
+      && summary.includes('手机号无效 1 行'), summary);
     assert(await page.locator('#bad-rows-link').count() === 1, 'bad-row download offered');
-    assert(await page.textContent('[data-testid=users-total]') === '5', 'user count');
-    assert(await page.textContent('[data-testid=users-with-phone]') === '3', 'valid phones');
+    assert(await page.textContent('[data-testid=users-total]') === '6', 'user count');
+    assert(await page.textContent('[data-testid=users-with-phone]') === '4', 'valid phones');
+    assert(await page.textContent('[data-testid=users-shared-phone]') === '2', 'u2 and u6 share a phone');
     const attrs = await page.locator('#attributes').textContent();
     assert(attrs.includes('points') && attrs.includes('数字') && !attrs.includes('13800138001'), attrs);
   }],

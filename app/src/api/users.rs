@@ -83,7 +83,7 @@ pub(crate) mod convert {
     use engine::users::ImportRecord;
 
     pub async fn overview(db: &engine::Db) -> Result<UsersOverview, AppError> {
-        let (users, with_phone) = engine::users::headline(db).await?;
+        let h = engine::users::headline(db).await?;
         let attributes = engine::users::attribute_catalog(db)
             .await?
             .into_iter()
@@ -97,7 +97,14 @@ pub(crate) mod convert {
             .collect();
         let imports = engine::users::recent_imports(db, 10).await?.into_iter().map(import_row).collect();
         let phone_attribute = engine::settings::phone_attribute(db).await?;
-        Ok(UsersOverview { users, with_phone, phone_attribute, attributes, imports })
+        Ok(UsersOverview {
+            users: h.users,
+            with_phone: h.with_phone,
+            shared_phone: h.shared_phone,
+            phone_attribute,
+            attributes,
+            imports,
+        })
     }
 
     pub fn import_row(r: ImportRecord) -> ImportRow {
@@ -111,6 +118,8 @@ pub(crate) mod convert {
             rows_bad: r.rows_bad,
             users_new: r.users_new,
             users_updated: r.users_updated,
+            phones_invalid: r.phones_invalid,
+            duplicate_ids: r.duplicate_ids,
             error: r.error,
             started_at: engine::clock::display(r.started_at),
             seconds: r.finished_at.map(|f| f - r.started_at),

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 pub struct UsersOverview {
     pub users: u64,
     pub with_phone: u64,
+    /// Users sharing a valid phone with another user.
+    pub shared_phone: u64,
     pub phone_attribute: String,
     pub attributes: Vec<AttributeRow>,
     pub imports: Vec<ImportRow>,
@@ -34,6 +36,8 @@ pub struct ImportRow {
     pub rows_bad: u64,
     pub users_new: u64,
     pub users_updated: u64,
+    pub phones_invalid: u64,
+    pub duplicate_ids: u64,
     pub error: Option<String>,
     pub started_at: String,
     pub seconds: Option<i64>,

@@ -45,6 +45,9 @@ pub fn UsersPage() -> impl IntoView {
                         <div class="stats" id="user-stats">
                             <div><span class="stat-num" data-testid="users-total">{o.users}</span>"用户"</div>
                             <div><span class="stat-num" data-testid="users-with-phone">{o.with_phone}</span>"有效手机号"</div>
+                            <div title="多个用户使用同一号码时，每次活动只向该号码发送一条">
+                                <span class="stat-num" data-testid="users-shared-phone">{o.shared_phone}</span>"人与他人号码重复"
+                            </div>
                             <div class="muted">"手机号属性："<code>{o.phone_attribute}</code>" · "<a href="/settings/sms">"修改"</a></div>
                         </div>
                         <tables::Attributes rows=o.attributes/>
@@ -101,9 +104,9 @@ fn ImportResult(row: ImportRow) -> impl IntoView {
                 view! {
                     <p data-testid="import-summary">
                         {format!(
-                            "共 {} 行：成功 {} 行，跳过 {} 行；新增用户 {}，更新用户 {}。编码 {}，用时 {} 秒。",
+                            "共 {} 行：成功 {} 行，跳过 {} 行；新增用户 {}，更新用户 {}；手机号无效 {} 行，文件内重复 user_id {} 行。编码 {}，用时 {} 秒。",
                             row.rows_total, row.rows_ok, row.rows_bad, row.users_new, row.users_updated,
-                            row.encoding, row.seconds.unwrap_or(0)
+                            row.phones_invalid, row.duplicate_ids, row.encoding, row.seconds.unwrap_or(0)
                         )}
                     </p>
                 }.into_any()

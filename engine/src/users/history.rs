@@ -17,6 +17,8 @@ pub struct ImportRecord {
     pub rows_bad: u64,
     pub users_new: u64,
     pub users_updated: u64,
+    pub phones_invalid: u64,
+    pub duplicate_ids: u64,
     pub error: Option<String>,
     pub actor: String,
     pub started_at: i64,
@@ -35,6 +37,8 @@ fn decode(r: &sqlx::sqlite::SqliteRow) -> Result<ImportRecord, sqlx::Error> {
         rows_bad: n("rows_bad")?,
         users_new: n("users_new")?,
         users_updated: n("users_updated")?,
+        phones_invalid: n("phones_invalid")?,
+        duplicate_ids: n("duplicate_ids")?,
         error: r.try_get("error")?,
         actor: r.try_get("actor")?,
         started_at: r.try_get("started_at")?,
@@ -44,7 +48,7 @@ fn decode(r: &sqlx::sqlite::SqliteRow) -> Result<ImportRecord, sqlx::Error> {
 
 const COLUMNS: &str =
     "SELECT id, file_name, status, encoding, rows_total, rows_ok, rows_bad, users_new, users_updated, \
-                       error, actor, started_at, finished_at FROM imports";
+                       phones_invalid, duplicate_ids, error, actor, started_at, finished_at FROM imports";
 
 /// The latest imports, newest first.
 pub async fn recent_imports(db: &Db, limit: i64) -> Result<Vec<ImportRecord>, UsersError> {
@@ -57,8 +61,22 @@ pub async fn import_record(db: &Db, id: i64) -> Result<Option<ImportRecord>, Use
     Ok(row.as_ref().map(decode).transpose()?)
 }
 
-/// (users, users with a valid phone).
-pub async fn headline(db: &Db) -> Result<(u64, u64), UsersError> {
-    let row = sqlx::query("SELECT COUNT(*) AS n, COUNT(phone) AS p FROM users").fetch_one(db).await?;
-    Ok((row.try_get::<i64, _>("n")?.max(0) as u64, row.try_get::<i64, _>("p")?.max(0) as u64))
+/// Headline counts of the 用户 page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Headline {
+    pub users: u64,
+    pub with_phone: u64,
+    /// Users whose valid phone another user also has (one message per phone is sent).
+    pub shared_phone: u64,
+}
+
+pub async fn headline(db: &Db) -> Result<Headline, UsersError> {
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM users) AS n, (SELECT COUNT(phone) FROM users) AS p, \
+         (SELECT COALESCE(SUM(c), 0) FROM (SELECT COUNT(*) AS c FROM users WHERE phone IS NOT NULL GROUP BY phone HAVING c > 1)) AS d",
+    )
+    .fetch_one(db)
+    .await?;
+    let n = |c: &str| row.try_get::<i64, _>(c).map(|v| v.max(0) as u64);
+    Ok(Headline { users: n("n")?, with_phone: n("p")?, shared_phone: n("d")? })
 }

@@ -9,7 +9,7 @@ mod read;
 mod repo;
 pub mod values;
 
-pub use history::{headline, import_record, recent_imports, ImportRecord};
+pub use history::{headline, import_record, recent_imports, Headline, ImportRecord};
 pub use repo::{
     attribute_catalog, attribute_types, find_users, import_bad_rows, user_detail, AttributeInfo, UserDetail,
 };

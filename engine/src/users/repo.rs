@@ -24,7 +24,7 @@ pub async fn finish_import(db: &Db, id: i64, s: &ImportSummary, error: Option<&s
     let bad = serde_json::to_string(&s.bad_rows).unwrap_or_else(|_| "[]".into());
     sqlx::query(
         "UPDATE imports SET encoding = ?, status = ?, rows_total = ?, rows_ok = ?, rows_bad = ?, users_new = ?, \
-         users_updated = ?, bad_rows = ?, error = ?, finished_at = ? WHERE id = ?",
+         users_updated = ?, bad_rows = ?, error = ?, finished_at = ?, phones_invalid = ?, duplicate_ids = ? WHERE id = ?",
     )
     .bind(&s.encoding)
     .bind(if error.is_some() { "failed" } else { "done" })
@@ -36,6 +36,8 @@ pub async fn finish_import(db: &Db, id: i64, s: &ImportSummary, error: Option<&s
     .bind(bad)
     .bind(error)
     .bind(clock::now())
+    .bind(s.phones_invalid as i64)
+    .bind(s.duplicate_ids as i64)
     .bind(id)
     .execute(db)
     .await?;

@@ -52,6 +52,23 @@ const failed = await run([
     const attrs = await page.locator('#attributes').textContent();
     assert(attrs.includes('points') && attrs.includes('数字') && !attrs.includes('13800138001'), attrs);
   }],
+  ['a bad type choice is refused before importing, a good one is applied', async () => {
+    await page.goto(`${server.base}/users`, { waitUntil: 'networkidle' });
+    await hydrated();
+    await page.fill('#f-types', 'grade=整数');
+    await page.setInputFiles('#f-file', { name: 'g.csv', mimeType: 'text/csv', buffer: Buffer.from('user_id,grade\nu1,007\n') });
+    await page.click('#import-submit');
+    const failed = page.locator('[data-testid=upload-failed]');
+    await failed.waitFor();
+    assert((await failed.textContent()).includes('不是可选的类型'), await failed.textContent());
+    assert(!(await page.locator('#attributes').textContent()).includes('grade'), 'nothing imported');
+    await page.fill('#f-types', 'grade=数字');
+    await page.click('#import-submit');
+    await page.waitForURL(/\/users\?import=\d+/);
+    await page.waitForSelector('[data-testid=import-summary]');
+    const row = await page.locator('#attributes tr[data-attr=grade]').textContent();
+    assert(row.includes('数字') && row.includes('7'), row);
+  }],
   ['用户细查 finds a user by the last digits and reveals the phone on request', async () => {
     await page.goto(`${server.base}/users/lookup`, { waitUntil: 'networkidle' });
     await hydrated();
@@ -120,6 +137,19 @@ const failed = await run([
     await page.goto(`${server.base}/segments`, { waitUntil: 'networkidle' });
     const row = await page.locator('#segments tr[data-segment=上海高积分]').textContent();
     assert(row.includes('条件分群') && row.includes('2'), row);
+  }],
+  ['a list segment from a file matches user ids and phones and reports the rest', async () => {
+    await page.goto(`${server.base}/segments/new`, { waitUntil: 'networkidle' });
+    await hydrated();
+    await page.fill('#f-name', 'VIP 名单');
+    await page.check('#segment-kind input[value=list]');
+    await page.setInputFiles('#f-list-file', { name: 'ids.csv', mimeType: 'text/csv', buffer: Buffer.from('user_id\nu2\n+86 138 0013 8004\nghost\n') });
+    await page.waitForFunction(() => document.querySelector('#f-list')?.value.includes('ghost'));
+    await page.click('#segment-save');
+    await page.waitForURL(/\/segments\/\d+\?unknown=1$/);
+    await page.waitForSelector('[data-testid=unknown-ids]');
+    const count = await page.textContent('[data-testid=members-count]');
+    assert(count.includes('共 2 人'), count);
   }],
   ['only the audited reveal ever carried a full phone number', async () => {
     const leaks = seen.bodies.filter((b) => /1380013800[24]/.test(b.text) && !b.url.includes('/api/users/import'));

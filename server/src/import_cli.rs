@@ -16,6 +16,9 @@ pub struct Args {
     /// Text encoding: auto, utf8 or gbk.
     #[arg(long, default_value = "auto", value_parser = ["auto", "utf8", "gbk"])]
     pub encoding: String,
+    /// Types for new attributes, e.g. `--types "points=number, signup=date"` (else inferred).
+    #[arg(long, default_value = "")]
+    pub types: String,
 }
 
 pub fn run(settings: &Settings, args: &Args) -> ExitCode {
@@ -54,13 +57,9 @@ async fn import_file(settings: &Settings, args: &Args) -> anyhow::Result<import:
         "utf8" => Encoding::Utf8,
         _ => Encoding::Auto,
     };
-    let opts = ImportOptions {
-        format: import::format_for(&file_name),
-        encoding,
-        types: Default::default(),
-        file_name,
-        actor: "cli".into(),
-    };
+    let types = engine::users::values::parse_type_overrides(&args.types).map_err(anyhow::Error::msg)?;
+    let opts =
+        ImportOptions { format: import::format_for(&file_name), encoding, types, file_name, actor: "cli".into() };
     let reader = Box::new(std::io::BufReader::with_capacity(1 << 20, file));
     Ok(import::run(&db, reader, opts).await?)
 }

@@ -96,8 +96,7 @@ pub(crate) mod convert {
 
     pub fn input(form: &SegmentForm) -> Result<SegmentInput, AppError> {
         let (rule, list) = if form.kind == "list" {
-            let ids = form.list.split([',', '，', '\n', '\r', ' ', '\t', ';']).filter(|s| !s.trim().is_empty());
-            (None, ids.map(|s| s.trim().to_owned()).collect())
+            (None, list_entries(&form.list))
         } else {
             if form.rule.conditions.is_empty() {
                 return Err(AppError::field("rule", "请至少添加一个条件").with_status());
@@ -105,6 +104,20 @@ pub(crate) mod convert {
             (Some(rule_in(&form.rule)?), Vec::new())
         };
         Ok(SegmentInput { name: form.name.clone(), description: form.description.clone(), rule, list })
+    }
+
+    /// Splits a pasted or uploaded list on lines, commas, semicolons and tabs; a chunk that is
+    /// not a phone as a whole (`138 0013 8000` is) is split again on spaces.
+    pub fn list_entries(raw: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for chunk in raw.split([',', '，', '\n', '\r', '\t', ';', '；']).map(str::trim).filter(|s| !s.is_empty()) {
+            if engine::phone::normalize(chunk).is_ok() {
+                out.push(chunk.to_owned());
+            } else {
+                out.extend(chunk.split_whitespace().map(str::to_owned));
+            }
+        }
+        out
     }
 
     pub fn form(seg: &Segment) -> SegmentForm {

@@ -3,6 +3,7 @@
 
 mod conditions;
 mod editor;
+mod file;
 mod members;
 pub mod ops;
 

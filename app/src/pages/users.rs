@@ -4,6 +4,7 @@
 
 mod lookup;
 mod tables;
+mod upload;
 
 pub use lookup::UserLookupPage;
 
@@ -18,6 +19,7 @@ use leptos_router::hooks::use_query_map;
 pub fn UsersPage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| load_users_overview());
     let query = use_query_map();
+    let upload_error = move || query.with(|q| q.get("error"));
     let import_id = move || query.with(|q| q.get("import").and_then(|v| v.parse::<i64>().ok()));
     let last = Resource::new(import_id, |id| async move {
         match id {
@@ -29,6 +31,7 @@ pub fn UsersPage() -> impl IntoView {
         <Title text="用户 · 触达"/>
         <h1>"用户"</h1>
         <ImportForm/>
+        {move || upload_error().map(|e| view! { <p class="notice err" data-testid="import-rejected">{e}</p> })}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match last.await {
@@ -63,15 +66,28 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn ImportForm() -> impl IntoView {
     let submitting = RwSignal::new(false);
+    let progress = RwSignal::new(None::<(f64, f64)>);
+    let failure = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        submitting.set(true);
+        failure.set(None);
+        upload::start(ev, progress, failure, submitting);
+    };
     view! {
         <form class="card" id="import-form" method="post" action="/api/users/import" enctype="multipart/form-data"
-            on:submit=move |_| submitting.set(true)>
+            on:submit=submit>
             <div class="card-head"><h2>"导入用户"</h2></div>
             <p class="muted">
                 "CSV（第一列为 user_id，第一行为属性名）或 NDJSON（每行一个 JSON 对象，含 user_id）。"
                 "已有用户按 user_id 更新，新属性自动识别类型（文本、数字、是/否、日期）。"
                 "整个文件在一个事务中导入：失败时不写入任何数据；格式错误的行被跳过并列出原因。"
             </p>
+            // Before the file: the server reads the fields in order.
+            <div class="field">
+                <label for="f-types">"指定新属性的类型（可选）"</label>
+                <input id="f-types" name="types" placeholder="如 points=数字, vip=布尔, signup=日期" autocomplete="off"/>
+                <p class="field-help">"不填则自动识别。只对本次新出现的属性生效，已有属性保持原类型。"</p>
+            </div>
             <div class="field inline">
                 <label for="f-encoding">"编码"</label>
                 <select id="f-encoding" name="encoding">
@@ -84,6 +100,21 @@ fn ImportForm() -> impl IntoView {
                     {move || if submitting.get() { "导入中…" } else { "开始导入" }}
                 </button>
             </div>
+            {move || progress.get().map(|(sent, total)| {
+                let pct = if total > 0.0 { (sent / total * 100.0).min(100.0) } else { 0.0 };
+                let label = if pct >= 100.0 {
+                    "上传完成，正在导入…".to_owned()
+                } else {
+                    format!("上传中 {pct:.0}%（{:.1} / {:.1} MB）", sent / 1e6, total / 1e6)
+                };
+                view! {
+                    <div class="progress" data-testid="upload-progress">
+                        <progress max="100" value=format!("{pct:.0}")></progress>
+                        <span>{label}</span>
+                    </div>
+                }
+            })}
+            {move || failure.get().map(|e| view! { <p class="notice err" data-testid="upload-failed">{e}</p> })}
             <p class="field-help">"大文件也可以在服务器上运行 "<code>"chuda import users 文件路径"</code>"。"</p>
         </form>
     }

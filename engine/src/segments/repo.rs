@@ -107,22 +107,53 @@ pub async fn create(index: &Index, db: &Db, input: &SegmentInput, actor: &str) -
     Ok((get(db, id).await?.unwrap_or(seg), unknown))
 }
 
+/// Stores the members of a list segment. Entries are user ids, or mainland mobiles (any
+/// spelling) matched against users' phones; a header cell (`user_id`, `phone`, `手机号`) is
+/// ignored. Returns how many distinct entries matched no user.
 async fn insert_list(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     id: i64,
     list: &[String],
 ) -> Result<u64, SegmentError> {
+    let mut seen = std::collections::HashSet::new();
+    let entries: Vec<(String, Option<String>)> = list
+        .iter()
+        .map(|e| e.trim())
+        .filter(|e| !e.is_empty() && !["user_id", "phone", "手机号", "mobile"].contains(&e.to_lowercase().as_str()))
+        .filter(|e| seen.insert(e.to_string()))
+        .map(|e| (e.to_owned(), crate::phone::normalize(e).ok()))
+        .collect();
     let mut unknown = 0;
-    for chunk in list.chunks(500) {
-        let mut q = sqlx::QueryBuilder::new("INSERT OR IGNORE INTO segment_members (segment_id, user_rowid) SELECT ");
-        q.push_bind(id).push(", id FROM users WHERE user_id IN (");
-        let mut sep = q.separated(", ");
-        for uid in chunk {
-            sep.push_bind(uid.trim());
+    for chunk in entries.chunks(400) {
+        let mut q = sqlx::QueryBuilder::new("SELECT id, user_id, phone FROM users WHERE user_id IN (");
+        let mut ids = q.separated(", ");
+        chunk.iter().for_each(|(raw, _)| {
+            ids.push_bind(raw.clone());
+        });
+        q.push(") OR phone IN (");
+        let mut phones = q.separated(", ");
+        chunk.iter().for_each(|(_, p)| {
+            phones.push_bind(p.clone().unwrap_or_default());
+        });
+        q.push(")");
+        let rows = q.build().fetch_all(&mut **tx).await?;
+        let mut found = std::collections::HashSet::new();
+        for r in &rows {
+            let rowid: i64 = r.try_get("id")?;
+            found.insert(r.try_get::<String, _>("user_id")?);
+            if let Some(p) = r.try_get::<Option<String>, _>("phone")? {
+                found.insert(p);
+            }
+            sqlx::query("INSERT OR IGNORE INTO segment_members (segment_id, user_rowid) VALUES (?, ?)")
+                .bind(id)
+                .bind(rowid)
+                .execute(&mut **tx)
+                .await?;
         }
-        sep.push_unseparated(")");
-        let inserted = q.build().execute(&mut **tx).await?.rows_affected();
-        unknown += chunk.len() as u64 - inserted.min(chunk.len() as u64);
+        unknown += chunk
+            .iter()
+            .filter(|(raw, p)| !found.contains(raw) && !p.as_ref().is_some_and(|p| found.contains(p)))
+            .count() as u64;
     }
     Ok(unknown)
 }

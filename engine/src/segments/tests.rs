@@ -121,12 +121,16 @@ async fn rule_and_list_segments_are_stored_counted_and_paged() {
 
     let named = SegmentInput {
         name: "名单".into(),
-        list: vec!["u2".into(), "u5".into(), "ghost".into()],
+        list: ["user_id", "u2", "u5", "ghost", "u2", "+86 138-0013-8004", "13900000000"].map(String::from).to_vec(),
         ..Default::default()
     };
     let (list_seg, unknown) = create(&ix, &db, &named, "admin").await.expect("create list");
-    assert_eq!((list_seg.kind, unknown), (SegmentKind::List, 1));
-    assert_eq!(list_seg.cached, Some(Count { members: 2, with_phone: 1 }));
+    assert_eq!(
+        (list_seg.kind, unknown),
+        (SegmentKind::List, 2),
+        "ghost and an unknown phone; header and repeat ignored"
+    );
+    assert_eq!(list_seg.cached, Some(Count { members: 3, with_phone: 2 }), "u2, u5 and u4 by phone");
 
     let renamed =
         SegmentInput { name: "上海".into(), rule: Some(c("city", Op::Eq, &["上海"])), ..Default::default() };

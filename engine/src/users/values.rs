@@ -41,6 +41,24 @@ impl AttrType {
     }
 }
 
+/// Type choices for new columns, as typed by an operator: `points=数字, vip=布尔` (commas,
+/// semicolons or lines; names in English or Chinese). Errors name the bad entry.
+pub fn parse_type_overrides(raw: &str) -> Result<std::collections::HashMap<String, AttrType>, String> {
+    let mut out = std::collections::HashMap::new();
+    for item in raw.split([',', '，', ';', '；', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
+        let (name, ty) = item.split_once(['=', '：', ':']).ok_or_else(|| format!("“{item}”应写成 属性=类型"))?;
+        let ty = match ty.trim().to_lowercase().as_str() {
+            "string" | "text" | "文本" => AttrType::String,
+            "number" | "数字" => AttrType::Number,
+            "boolean" | "bool" | "布尔" | "是否" | "是/否" => AttrType::Boolean,
+            "datetime" | "date" | "日期" | "日期时间" => AttrType::Datetime,
+            other => return Err(format!("“{other}”不是可选的类型（文本、数字、布尔、日期）")),
+        };
+        out.insert(name.trim().to_owned(), ty);
+    }
+    Ok(out)
+}
+
 /// A typed attribute value. Datetimes are Unix seconds (input read as Asia/Shanghai).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Value {
@@ -130,6 +148,17 @@ pub fn infer(samples: &[&str]) -> AttrType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn type_overrides_accept_chinese_and_english() {
+        let t = parse_type_overrides("points=数字，vip：布尔\nsignup=date; code=text").expect("parse");
+        assert_eq!(t.get("points"), Some(&AttrType::Number));
+        assert_eq!(t.get("vip"), Some(&AttrType::Boolean));
+        assert_eq!(t.get("signup"), Some(&AttrType::Datetime));
+        assert_eq!(t.get("code"), Some(&AttrType::String));
+        assert!(parse_type_overrides("points").expect_err("no type").contains("属性=类型"));
+        assert!(parse_type_overrides("a=整数").expect_err("bad type").contains("整数"));
+    }
 
     #[test]
     fn types_are_inferred_from_samples() {

@@ -83,10 +83,11 @@ async fn upload(State(state): State<ServerState>, req: Request) -> Response {
         Err(e) => return (StatusCode::BAD_REQUEST, format!("请以 multipart/form-data 上传文件：{e}")).into_response(),
     };
     let mut encoding = Encoding::Auto;
+    let mut types = std::collections::HashMap::new();
     loop {
         let mut field = match form.next_field().await {
             Ok(Some(f)) => f,
-            Ok(None) => return (StatusCode::BAD_REQUEST, "请选择要导入的文件").into_response(),
+            Ok(None) => return rejected(&headers, "请选择要导入的文件"),
             Err(e) => return (StatusCode::BAD_REQUEST, format!("上传内容无法解析：{e}")).into_response(),
         };
         match field.name() {
@@ -97,15 +98,14 @@ async fn upload(State(state): State<ServerState>, req: Request) -> Response {
                     _ => Encoding::Auto,
                 }
             }
+            Some("types") => match engine::users::values::parse_type_overrides(&field.text().await.unwrap_or_default())
+            {
+                Ok(t) => types = t,
+                Err(m) => return rejected(&headers, &m),
+            },
             Some("file") => {
                 let file_name = field.file_name().unwrap_or("upload.csv").to_owned();
-                let opts = ImportOptions {
-                    format: import::format_for(&file_name),
-                    encoding,
-                    types: Default::default(),
-                    file_name,
-                    actor,
-                };
+                let opts = ImportOptions { format: import::format_for(&file_name), encoding, types, file_name, actor };
                 let (tx, rx) = mpsc::channel(16);
                 let pump = async move {
                     loop {
@@ -125,6 +125,24 @@ async fn upload(State(state): State<ServerState>, req: Request) -> Response {
             _ => {}
         }
     }
+}
+
+/// A request refused before any import started: browsers go back to 用户 with the reason.
+fn rejected(headers: &HeaderMap, message: &str) -> Response {
+    if wants_html(headers) {
+        let query: String = url_escape(message);
+        return Redirect::to(&format!("/users?error={query}")).into_response();
+    }
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 fn finish(

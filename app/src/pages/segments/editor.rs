@@ -108,7 +108,10 @@ fn Editor(form: SegmentForm, attrs: Vec<(String, String)>) -> AnyView {
                 </div>
             </Show>
             <Show when=move || kind.get() == "rule" fallback=move || view! {
-                <TextArea name="list" label="user_id 名单" value=list error=rule_error help="每行一个，或用逗号分隔；不存在的 user_id 会被忽略并提示数量"/>
+                <TextArea name="list" label="user_id 或手机号名单" value=list error=rule_error
+                    help="每行一个，或用逗号分隔；也可以选择 CSV/TXT 文件（单列，可带表头）。匹配不到用户的条目会被忽略并提示数量"/>
+                <input type="file" id="f-list-file" accept=".csv,.txt,text/plain,text/csv"
+                    on:change=move |ev| super::file::read_into(ev, list)/>
             }>
                 <div class="conditions" id="conditions">
                     <div class="field inline">

@@ -129,6 +129,8 @@ fn DetailCard(card: UserCard) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            <h3>"短信记录"</h3>
+            <p class="muted" data-testid="detail-messages">"该用户还没有收到过短信。"</p>
         </div>
     }
 }

@@ -94,12 +94,41 @@ const failed = await run([
     await first.locator('.cond-attr').selectOption('city');
     await first.locator('.cond-value').fill('上海');
     await liveCount('共 3 人，其中有效手机号 1 人');
-    await page.click('#add-condition');
+    await page.locator('.add-condition').first().click();
     const second = page.locator('.condition').nth(1);
     await second.locator('.cond-attr').selectOption('points');
     await second.locator('.cond-op').selectOption('gt');
     await second.locator('.cond-value').fill('abc');
     await liveCount('不是有效的数字');
+    await second.locator('.cond-value').fill('60');
+    await liveCount('共 2 人');
+  }],
+  ['a nested 或 group narrows the count', async () => {
+    await page.goto(`${server.base}/segments/new`, { waitUntil: 'networkidle' });
+    await hydrated();
+    const top = page.locator('.condition').first();
+    await top.locator('.cond-attr').selectOption('points');
+    await top.locator('.cond-op').selectOption('gt');
+    await top.locator('.cond-value').fill('20');
+    await liveCount('共 4 人');
+    await page.click('#add-group');
+    const group = page.locator('.group').first();
+    await group.locator('.condition').first().locator('.cond-attr').selectOption('city');
+    await group.locator('.condition').first().locator('.cond-value').fill('北京');
+    await group.locator('.add-condition').click();
+    await group.locator('.condition').nth(1).locator('.cond-attr').selectOption('city');
+    await group.locator('.condition').nth(1).locator('.cond-value').fill('广州');
+    await liveCount('共 1 人');
+    await page.goto(`${server.base}/segments/new`, { waitUntil: 'networkidle' });
+    await hydrated();
+    await page.fill('#f-name', '上海高积分');
+    const first = page.locator('.condition').first();
+    await first.locator('.cond-attr').selectOption('city');
+    await first.locator('.cond-value').fill('上海');
+    await page.locator('.add-condition').first().click();
+    const second = page.locator('.condition').nth(1);
+    await second.locator('.cond-attr').selectOption('points');
+    await second.locator('.cond-op').selectOption('gt');
     await second.locator('.cond-value').fill('60');
     await liveCount('共 2 人');
   }],

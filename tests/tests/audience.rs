@@ -122,6 +122,17 @@ async fn segments_count_live_save_page_and_export() {
     let saved =
         json_call(&app, "segments/save", json!({"form": segment_form("上海用户", "city", "eq", &["上海"])})).await;
     let id = saved["id"].as_i64().expect("id");
+    let nested = json!({"rule": {"all": true,
+        "conditions": [{"attribute": "points", "op": "gt", "values": ["20"]}],
+        "groups": [{"all": false, "conditions": [
+            {"attribute": "city", "op": "eq", "values": ["北京"]},
+            {"attribute": "city", "op": "eq", "values": ["广州"]}]}]}});
+    assert_eq!(
+        json_call(&app, "segments/count", nested).await["members"].as_u64(),
+        Some(1),
+        "points > 20 且 (北京 或 广州) = u2"
+    );
+
     let (status, body) =
         app.call("segments/save", json!({"form": segment_form("上海用户", "city", "eq", &["北京"])})).await;
     assert!(status == 422 && body.contains("已存在"), "{status} {body}");

@@ -76,29 +76,42 @@ pub async fn segment_members(id: i64, offset: u64) -> Result<MembersPage, AppErr
 
 #[cfg(feature = "ssr")]
 pub(crate) mod convert {
-    use crate::dto::audience::{ConditionForm, RuleForm, SegmentForm, SegmentRow, UserHit};
+    use crate::dto::audience::{ConditionForm, GroupForm, RuleForm, SegmentForm, SegmentRow, UserHit};
     use crate::error::AppError;
     use engine::segments::{Condition, MemberRow, Op, Rule, Segment, SegmentInput, SegmentKind};
 
-    pub fn rule_in(form: &RuleForm) -> Result<Rule, AppError> {
-        let mut rules = Vec::with_capacity(form.conditions.len());
-        for c in &form.conditions {
-            if c.attribute.trim().is_empty() {
-                return Err(AppError::field("rule", "请为每个条件选择属性").with_status());
-            }
-            let op = Op::parse(&c.op)
-                .ok_or_else(|| AppError::field("rule", format!("未知的运算“{}”", c.op)).with_status())?;
-            let values = c.values.iter().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect();
-            rules.push(Rule::Cond(Condition { attribute: c.attribute.trim().to_owned(), op, values }));
+    fn condition_in(c: &ConditionForm) -> Result<Rule, AppError> {
+        if c.attribute.trim().is_empty() {
+            return Err(AppError::field("rule", "请为每个条件选择属性").with_status());
         }
-        Ok(if form.all { Rule::All { rules } } else { Rule::Any { rules } })
+        let op =
+            Op::parse(&c.op).ok_or_else(|| AppError::field("rule", format!("未知的运算“{}”", c.op)).with_status())?;
+        let values = c.values.iter().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect();
+        Ok(Rule::Cond(Condition { attribute: c.attribute.trim().to_owned(), op, values }))
+    }
+
+    fn join(all: bool, rules: Vec<Rule>) -> Rule {
+        if all {
+            Rule::All { rules }
+        } else {
+            Rule::Any { rules }
+        }
+    }
+
+    pub fn rule_in(form: &RuleForm) -> Result<Rule, AppError> {
+        let mut rules = form.conditions.iter().map(condition_in).collect::<Result<Vec<_>, _>>()?;
+        for g in form.groups.iter().filter(|g| !g.conditions.is_empty()) {
+            let inner = g.conditions.iter().map(condition_in).collect::<Result<Vec<_>, _>>()?;
+            rules.push(join(g.all, inner));
+        }
+        Ok(join(form.all, rules))
     }
 
     pub fn input(form: &SegmentForm) -> Result<SegmentInput, AppError> {
         let (rule, list) = if form.kind == "list" {
             (None, list_entries(&form.list))
         } else {
-            if form.rule.conditions.is_empty() {
+            if form.rule.conditions.is_empty() && form.rule.groups.iter().all(|g| g.conditions.is_empty()) {
                 return Err(AppError::field("rule", "请至少添加一个条件").with_status());
             }
             (Some(rule_in(&form.rule)?), Vec::new())
@@ -120,27 +133,38 @@ pub(crate) mod convert {
         out
     }
 
-    pub fn form(seg: &Segment) -> SegmentForm {
-        let (all, conds) = match &seg.rule {
-            Some(Rule::All { rules }) => (true, rules.as_slice()),
-            Some(Rule::Any { rules }) => (false, rules.as_slice()),
-            _ => (true, &[][..]),
+    fn condition_out(c: &Condition) -> ConditionForm {
+        ConditionForm { attribute: c.attribute.clone(), op: c.op.as_str().to_owned(), values: c.values.clone() }
+    }
+
+    /// The editor's two levels: top-level conditions and groups (deeper levels are flattened
+    /// into their group; the editor never creates them).
+    pub fn rule_out(rule: &Rule) -> RuleForm {
+        let (all, children) = match rule {
+            Rule::All { rules } => (true, rules.as_slice()),
+            Rule::Any { rules } => (false, rules.as_slice()),
+            Rule::Cond(c) => return RuleForm { all: true, conditions: vec![condition_out(c)], groups: Vec::new() },
         };
-        let conditions = conds
-            .iter()
-            .flat_map(Rule::conditions)
-            .map(|c| ConditionForm {
-                attribute: c.attribute.clone(),
-                op: c.op.as_str().to_owned(),
-                values: c.values.clone(),
-            })
-            .collect();
+        let mut form = RuleForm { all, ..RuleForm::default() };
+        for child in children {
+            match child {
+                Rule::Cond(c) => form.conditions.push(condition_out(c)),
+                Rule::All { .. } | Rule::Any { .. } => form.groups.push(GroupForm {
+                    all: matches!(child, Rule::All { .. }),
+                    conditions: child.conditions().into_iter().map(condition_out).collect(),
+                }),
+            }
+        }
+        form
+    }
+
+    pub fn form(seg: &Segment) -> SegmentForm {
         SegmentForm {
             id: Some(seg.id),
             name: seg.name.clone(),
             description: seg.description.clone(),
             kind: kind(seg.kind).to_owned(),
-            rule: RuleForm { all, conditions },
+            rule: seg.rule.as_ref().map(rule_out).unwrap_or(RuleForm { all: true, ..RuleForm::default() }),
             list: String::new(),
         }
     }

@@ -77,9 +77,17 @@ pub struct SegmentRow {
     pub created_by: String,
 }
 
-/// One level of conditions joined by 且 (`all`) or 或.
+/// Conditions joined by 且 (`all`) or 或, plus nested groups (one level) with their own join.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleForm {
+    pub all: bool,
+    pub conditions: Vec<ConditionForm>,
+    #[serde(default)]
+    pub groups: Vec<GroupForm>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupForm {
     pub all: bool,
     pub conditions: Vec<ConditionForm>,
 }

@@ -90,3 +90,56 @@ pub fn ConditionRow(row: Row, attrs: Vec<(String, String)>, on_remove: Callback<
     }
     .into_any()
 }
+
+/// Condition rows of one level (the top, or a group) with their 且/或 join.
+#[derive(Clone, Copy)]
+pub struct Level {
+    pub key: u32,
+    pub all: RwSignal<bool>,
+    pub rows: RwSignal<Vec<Row>>,
+}
+
+impl Level {
+    pub fn new(key: u32, all: bool, conditions: &[ConditionForm], keys: StoredValue<u32>) -> Self {
+        let rows = conditions.iter().map(|c| Row::new(next(keys), c)).collect();
+        Level { key, all: RwSignal::new(all), rows: RwSignal::new(rows) }
+    }
+
+    pub fn conditions(&self, attrs: &[(String, String)]) -> Vec<ConditionForm> {
+        self.rows.get().iter().map(|r| r.form(&type_of(attrs, &r.attribute.get()))).collect()
+    }
+}
+
+/// A fresh key from the editor's counter.
+pub fn next(keys: StoredValue<u32>) -> u32 {
+    let k = keys.get_value();
+    keys.set_value(k + 1);
+    k
+}
+
+#[component]
+pub fn LevelView(
+    level: Level,
+    attrs: StoredValue<Vec<(String, String)>>,
+    keys: StoredValue<u32>,
+    top: bool,
+) -> AnyView {
+    let rows = level.rows;
+    let remove = Callback::new(move |key: u32| rows.update(|r| r.retain(|row| row.key != key)));
+    let add = move |_| rows.update(|r| r.push(Row::new(next(keys), &ConditionForm::default())));
+    let all = level.all;
+    view! {
+        <div class="field inline">
+            <span>{if top { "满足" } else { "组内满足" }}</span>
+            <select class="match" on:change=move |ev| all.set(event_target_value(&ev) == "all")>
+                <option value="all" selected=move || all.get()>"全部条件（且）"</option>
+                <option value="any" selected=move || !all.get()>"任一条件（或）"</option>
+            </select>
+        </div>
+        <For each=move || rows.get() key=|r| r.key let:row>
+            <ConditionRow row attrs=attrs.get_value() on_remove=remove/>
+        </For>
+        <button type="button" class="add-condition" on:click=add>"+ 添加条件"</button>
+    }
+    .into_any()
+}

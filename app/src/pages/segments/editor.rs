@@ -1,11 +1,11 @@
 //! The segment editor: name, kind (条件 or 名单), conditions with a live count that follows
 //! every change (debounced), save, and for saved segments the member list.
 
-use super::conditions::{type_of, ConditionRow, Row};
+use super::conditions::{next, Level, LevelView};
 use super::members::Members;
 use crate::api::segments::{count_rule, segment_attributes, segment_members, SaveSegment};
 use crate::components::{error_for, Field, Notice, TextArea};
-use crate::dto::audience::{ConditionForm, CountView, RuleForm, SegmentForm};
+use crate::dto::audience::{ConditionForm, CountView, GroupForm, RuleForm, SegmentForm};
 use crate::error::AppError;
 use crate::pages::{error_text, go};
 use crate::text;
@@ -34,7 +34,7 @@ pub fn SegmentEditorPage() -> impl IntoView {
                     Ok((attrs, page)) => {
                         let form = page.as_ref().map(|p| p.form.clone()).unwrap_or_else(|| SegmentForm {
                             kind: "rule".into(),
-                            rule: RuleForm { all: true, conditions: vec![ConditionForm::default()] },
+                            rule: RuleForm { all: true, conditions: vec![ConditionForm::default()], groups: Vec::new() },
                             ..SegmentForm::default()
                         });
                         view! {
@@ -56,15 +56,18 @@ fn Editor(form: SegmentForm, attrs: Vec<(String, String)>) -> AnyView {
     let name = RwSignal::new(form.name.clone());
     let description = RwSignal::new(form.description.clone());
     let kind = RwSignal::new(form.kind.clone());
-    let all = RwSignal::new(form.rule.all);
     let list = RwSignal::new(String::new());
-    let next_key = StoredValue::new(form.rule.conditions.len() as u32);
-    let rows =
-        RwSignal::new(form.rule.conditions.iter().enumerate().map(|(i, c)| Row::new(i as u32, c)).collect::<Vec<_>>());
+    let keys = StoredValue::new(0u32);
+    let top = Level::new(next(keys), form.rule.all, &form.rule.conditions, keys);
+    let groups = RwSignal::new(
+        form.rule.groups.iter().map(|g| Level::new(next(keys), g.all, &g.conditions, keys)).collect::<Vec<_>>(),
+    );
     let attrs = StoredValue::new(attrs);
     let rule = Memo::new(move |_| {
-        let conditions = rows.get().iter().map(|r| r.form(&type_of(&attrs.read_value(), &r.attribute.get()))).collect();
-        RuleForm { all: all.get(), conditions }
+        let attrs = attrs.read_value();
+        let groups =
+            groups.get().iter().map(|g| GroupForm { all: g.all.get(), conditions: g.conditions(&attrs) }).collect();
+        RuleForm { all: top.all.get(), conditions: top.conditions(&attrs), groups }
     });
     let count = live_count(rule, kind);
     let error = RwSignal::new(None::<AppError>);
@@ -90,12 +93,10 @@ fn Editor(form: SegmentForm, attrs: Vec<(String, String)>) -> AnyView {
         };
         save.dispatch(SaveSegment { form });
     };
-    let add = move |_| {
-        let key = next_key.get_value();
-        next_key.set_value(key + 1);
-        rows.update(|r| r.push(Row::new(key, &ConditionForm::default())));
+    let add_group = move |_| {
+        let group = Level::new(next(keys), false, &[ConditionForm::default()], keys);
+        groups.update(|g| g.push(group));
     };
-    let remove = Callback::new(move |key: u32| rows.update(|r| r.retain(|row| row.key != key)));
     let rule_error = error_for(error, "rule");
     view! {
         <form class="card" id="segment-form" on:submit=submit>
@@ -114,17 +115,15 @@ fn Editor(form: SegmentForm, attrs: Vec<(String, String)>) -> AnyView {
                     on:change=move |ev| super::file::read_into(ev, list)/>
             }>
                 <div class="conditions" id="conditions">
-                    <div class="field inline">
-                        <span>"满足"</span>
-                        <select id="f-match" on:change=move |ev| all.set(event_target_value(&ev) == "all")>
-                            <option value="all" selected=move || all.get()>"全部条件（且）"</option>
-                            <option value="any" selected=move || !all.get()>"任一条件（或）"</option>
-                        </select>
-                    </div>
-                    <For each=move || rows.get() key=|r| r.key let:row>
-                        <ConditionRow row attrs=attrs.get_value() on_remove=remove/>
+                    <LevelView level=top attrs keys top=true/>
+                    <For each=move || groups.get() key=|g| g.key let:group>
+                        <div class="group" data-group=group.key>
+                            <LevelView level=group attrs keys top=false/>
+                            <button type="button" class="link remove-group"
+                                on:click=move |_| groups.update(|g| g.retain(|x| x.key != group.key))>"删除条件组"</button>
+                        </div>
                     </For>
-                    <button type="button" id="add-condition" on:click=add>"+ 添加条件"</button>
+                    <button type="button" id="add-group" on:click=add_group>"+ 添加条件组"</button>
                     <Show when=move || rule_error.get().is_some()>
                         <p class="field-error" data-field="rule">{move || rule_error.get().unwrap_or_default()}</p>
                     </Show>
@@ -146,7 +145,12 @@ fn live_count(rule: Memo<RuleForm>, kind: RwSignal<String>) -> RwSignal<Option<R
     let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
         let rule = rule.get();
-        if kind.get() != "rule" || rule.conditions.iter().any(|c| c.attribute.is_empty()) {
+        let incomplete = rule
+            .conditions
+            .iter()
+            .chain(rule.groups.iter().flat_map(|g| &g.conditions))
+            .any(|c| c.attribute.is_empty());
+        if kind.get() != "rule" || incomplete {
             out.set(None);
             return;
         }

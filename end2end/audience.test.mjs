@@ -141,6 +141,11 @@ const failed = await run([
     assert(count.includes('共 2 人'), count);
     const rows = await page.locator('#members tbody tr').allTextContents();
     assert(rows.length === 2 && rows[0].includes('u1') && rows[0].includes('138****8001'), rows.join(' | '));
+    await page.check('#member-columns input[value=points]');
+    await page.waitForFunction(() => document.querySelector('#members thead')?.textContent.includes('points'));
+    const first = await page.locator('#members tbody tr').first().textContent();
+    assert(first.includes('100'), first);
+    assert((await page.getAttribute('#export-members', 'href')).endsWith('columns=points'), 'export keeps the columns');
   }],
   ['a member opens in 用户细查 with the segments it belongs to', async () => {
     await page.click('#members tbody tr:first-child a');

@@ -152,10 +152,21 @@ async fn segments_count_live_save_page_and_export() {
     let segments = json_call(&app, "segments/list", json!({})).await;
     assert_eq!(segments.as_array().map(Vec::len), Some(2));
 
-    let csv = app.http.get(app.url(&format!("/api/segments/{id}/members.csv"))).send().await.expect("export");
+    let with_city =
+        json_call(&app, "segments/members", json!({"id": id, "offset": 0, "columns": ["city", "phone"]})).await;
+    assert_eq!(with_city["rows"][0]["values"], json!(["上海", "138****8001"]), "chosen columns, phone masked");
+
+    let csv =
+        app.http.get(app.url(&format!("/api/segments/{id}/members.csv?columns=city"))).send().await.expect("export");
     assert_eq!(csv.status(), 200);
     let text = csv.text().await.expect("csv");
-    assert!(text.contains("u1,138****8001") && text.contains("u3,\n") && !text.contains("13800138001"), "{text}");
+    assert!(
+        text.contains("user_id,phone,city\n")
+            && text.contains("u1,138****8001,上海\n")
+            && text.contains("u3,,上海\n")
+            && !text.contains("13800138001"),
+        "{text}"
+    );
 
     json_call(&app, "segments/delete", json!({"id": id})).await;
     let (status, _) = app.call("segments/members", json!({"id": id, "offset": 0})).await;

@@ -59,24 +59,30 @@ pub async fn delete_segment(id: i64) -> Result<(), AppError> {
 
 /// The segment, its live count and one page of members.
 #[server(prefix = "/api", endpoint = "segments/members", input = Json)]
-pub async fn segment_members(id: i64, offset: u64) -> Result<MembersPage, AppError> {
+pub async fn segment_members(
+    id: i64,
+    offset: u64,
+    #[server(default)] columns: Vec<String>,
+) -> Result<MembersPage, AppError> {
     let (state, _, _) = super::session::require_session().await?;
     let seg = engine::segments::get(&state.db, id).await?.ok_or_else(|| AppError::NotFound.with_status())?;
     let started = std::time::Instant::now();
     let (count, rows) = engine::segments::members_page(&state.segments, &state.db, &seg, offset, PAGE_SIZE).await?;
     let millis = started.elapsed().as_millis() as u64;
+    let rows = convert::member_views(&state.db, rows, &columns).await?;
     Ok(MembersPage {
         form: convert::form(&seg),
         segment: convert::row(seg),
         count: CountView { members: count.members, with_phone: count.with_phone, millis },
         offset,
-        rows: rows.into_iter().map(convert::hit).collect(),
+        columns,
+        rows,
     })
 }
 
 #[cfg(feature = "ssr")]
 pub(crate) mod convert {
-    use crate::dto::audience::{ConditionForm, GroupForm, RuleForm, SegmentForm, SegmentRow, UserHit};
+    use crate::dto::audience::{ConditionForm, GroupForm, MemberView, RuleForm, SegmentForm, SegmentRow};
     use crate::error::AppError;
     use engine::segments::{Condition, MemberRow, Op, Rule, Segment, SegmentInput, SegmentKind};
 
@@ -190,7 +196,26 @@ pub(crate) mod convert {
         }
     }
 
-    pub fn hit(m: MemberRow) -> UserHit {
-        UserHit { user_id: m.user_id, phone_masked: m.phone.as_deref().map(engine::phone::mask) }
+    /// Member rows with the values of `columns` (phone-like values masked).
+    pub async fn member_views(
+        db: &engine::Db,
+        rows: Vec<MemberRow>,
+        columns: &[String],
+    ) -> Result<Vec<MemberView>, AppError> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.rowid).collect();
+        let mut values = engine::users::values_for(db, &ids, columns).await?;
+        Ok(rows
+            .into_iter()
+            .map(|m| MemberView {
+                values: columns
+                    .iter()
+                    .map(|c| {
+                        values.remove(&(m.rowid, c.clone())).map(crate::api::users::mask_if_phone).unwrap_or_default()
+                    })
+                    .collect(),
+                phone_masked: m.phone.as_deref().map(engine::phone::mask),
+                user_id: m.user_id,
+            })
+            .collect())
     }
 }

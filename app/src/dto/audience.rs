@@ -132,5 +132,15 @@ pub struct MembersPage {
     pub form: SegmentForm,
     pub count: CountView,
     pub offset: u64,
-    pub rows: Vec<UserHit>,
+    /// Attribute columns shown beside user id and phone.
+    pub columns: Vec<String>,
+    pub rows: Vec<MemberView>,
+}
+
+/// A member row: masked phone and the chosen attribute values (phone-like ones masked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub user_id: String,
+    pub phone_masked: Option<String>,
+    pub values: Vec<String>,
 }

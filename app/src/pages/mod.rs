@@ -27,3 +27,13 @@ pub fn error_text(e: &crate::error::AppError) -> String {
         other => other.to_string(),
     }
 }
+
+/// Percent-encodes everything but unreserved ASCII, for a query-string value.
+pub fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -50,6 +50,7 @@ pub struct SegmentInput {
 /// One member on a page: the user id and the phone (callers mask it for display).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberRow {
+    pub rowid: i64,
     pub user_id: String,
     pub phone: Option<String>,
 }
@@ -264,7 +265,7 @@ pub async fn users_by_rowid(db: &Db, ids: &[i64]) -> Result<Vec<MemberRow>, Segm
     for r in &rows {
         by_id.insert(
             r.try_get::<i64, _>("id")?,
-            MemberRow { user_id: r.try_get("user_id")?, phone: r.try_get("phone")? },
+            MemberRow { rowid: r.try_get("id")?, user_id: r.try_get("user_id")?, phone: r.try_get("phone")? },
         );
     }
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())

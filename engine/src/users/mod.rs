@@ -11,7 +11,7 @@ pub mod values;
 
 pub use history::{headline, import_record, recent_imports, Headline, ImportRecord};
 pub use repo::{
-    attribute_catalog, attribute_types, find_users, import_bad_rows, user_detail, AttributeInfo, UserDetail,
+    attribute_catalog, attribute_types, find_users, import_bad_rows, user_detail, values_for, AttributeInfo, UserDetail,
 };
 pub use values::{AttrType, Value};
 

@@ -176,6 +176,38 @@ pub async fn attribute_catalog(db: &Db) -> Result<Vec<AttributeInfo>, UsersError
     Ok(out)
 }
 
+/// Display values of the named attributes for the given user row ids, keyed by (row id, name).
+pub async fn values_for(
+    db: &Db,
+    rowids: &[i64],
+    names: &[String],
+) -> Result<HashMap<(i64, String), String>, UsersError> {
+    let mut out = HashMap::new();
+    if rowids.is_empty() || names.is_empty() {
+        return Ok(out);
+    }
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "SELECT v.user_rowid, a.name, a.type, v.value FROM user_values v JOIN attributes a ON a.id = v.attr_id WHERE a.name IN (",
+    );
+    let mut sep = q.separated(", ");
+    names.iter().for_each(|n| {
+        sep.push_bind(n.clone());
+    });
+    q.push(") AND v.user_rowid IN (");
+    let mut sep = q.separated(", ");
+    rowids.iter().for_each(|id| {
+        sep.push_bind(*id);
+    });
+    q.push(")");
+    for r in q.build().fetch_all(db).await? {
+        let ty = AttrType::parse(&r.try_get::<String, _>("type")?).unwrap_or(AttrType::String);
+        if let Some(v) = decode(&r, "value", ty) {
+            out.insert((r.try_get("user_rowid")?, r.try_get("name")?), v.display());
+        }
+    }
+    Ok(out)
+}
+
 fn decode(r: &sqlx::sqlite::SqliteRow, col: &str, ty: AttrType) -> Option<Value> {
     Some(match ty {
         AttrType::String => Value::Text(r.try_get(col).ok()?),

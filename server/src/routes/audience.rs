@@ -5,7 +5,7 @@
 use app::api::session::token_from_headers;
 use app::state::ServerState;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -130,19 +130,10 @@ async fn upload(State(state): State<ServerState>, req: Request) -> Response {
 /// A request refused before any import started: browsers go back to 用户 with the reason.
 fn rejected(headers: &HeaderMap, message: &str) -> Response {
     if wants_html(headers) {
-        let query: String = url_escape(message);
+        let query = app::pages::url_escape(message);
         return Redirect::to(&format!("/users?error={query}")).into_response();
     }
     (StatusCode::UNPROCESSABLE_ENTITY, Json(serde_json::json!({ "error": message }))).into_response()
-}
-
-fn url_escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn finish(
@@ -197,8 +188,21 @@ async fn bad_rows(State(state): State<ServerState>, headers: HeaderMap, Path(id)
     csv_download(&format!("import-{id}-bad-rows.csv"), out)
 }
 
-/// Every member of a segment: user id and masked phone. Audited.
-async fn export_members(State(state): State<ServerState>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
+#[derive(serde::Deserialize)]
+struct ExportQuery {
+    /// Comma-separated attribute names to add as columns.
+    #[serde(default)]
+    columns: String,
+}
+
+/// Every member of a segment: user id, masked phone and the chosen attribute columns (phone-like
+/// values masked). Audited.
+async fn export_members(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Query(query): Query<ExportQuery>,
+) -> Response {
     let actor = match account(&state, &headers).await {
         Ok(a) => a.username,
         Err(r) => return r.into_response(),
@@ -212,7 +216,14 @@ async fn export_members(State(state): State<ServerState>, headers: HeaderMap, Pa
         Ok((bits, _)) => bits,
         Err(e) => return internal(&e),
     };
-    let mut out = String::from("\u{feff}user_id,phone\n");
+    let columns: Vec<String> =
+        query.columns.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect();
+    let mut out = String::from("\u{feff}user_id,phone");
+    columns.iter().for_each(|c| {
+        out.push(',');
+        out.push_str(&csv_cell(c));
+    });
+    out.push('\n');
     let mut offset = 0;
     loop {
         let ids = bits.page(offset, 5_000);
@@ -224,9 +235,19 @@ async fn export_members(State(state): State<ServerState>, headers: HeaderMap, Pa
             Ok(r) => r,
             Err(e) => return internal(&e),
         };
+        let mut values = match engine::users::values_for(&state.db, &ids, &columns).await {
+            Ok(v) => v,
+            Err(e) => return internal(&e),
+        };
         for r in rows {
             let phone = r.phone.as_deref().map(engine::phone::mask).unwrap_or_default();
-            out.push_str(&format!("{},{}\n", csv_cell(&r.user_id), phone));
+            out.push_str(&format!("{},{}", csv_cell(&r.user_id), phone));
+            for c in &columns {
+                let v = values.remove(&(r.rowid, c.clone())).map(app::api::users::mask_if_phone).unwrap_or_default();
+                out.push(',');
+                out.push_str(&csv_cell(&v));
+            }
+            out.push('\n');
         }
     }
     if let Err(e) = engine::users::audit(&state.db, &actor, "export_segment", &seg.name, &format!("{offset} 人")).await

@@ -20,7 +20,7 @@ pub fn SegmentEditorPage() -> impl IntoView {
     let data = Resource::new(id, |id| async move {
         let attrs = segment_attributes().await?;
         let page = match id {
-            Some(id) => Some(segment_members(id, 0).await?),
+            Some(id) => Some(segment_members(id, 0, Vec::new()).await?),
             None => None,
         };
         Ok::<_, AppError>((attrs, page))
@@ -37,10 +37,11 @@ pub fn SegmentEditorPage() -> impl IntoView {
                             rule: RuleForm { all: true, conditions: vec![ConditionForm::default()], groups: Vec::new() },
                             ..SegmentForm::default()
                         });
+                        let names: Vec<String> = attrs.iter().map(|(n, _)| n.clone()).collect();
                         view! {
                             <h1>{if form.id.is_some() { "编辑分群" } else { "新建分群" }}</h1>
                             <Editor form attrs/>
-                            {page.map(|p| view! { <Members page=p/> })}
+                            {page.map(|p| view! { <Members page=p attributes=names/> })}
                         }.into_any()
                     }
                     Err(e) => view! { <p class="notice err">{error_text(&e)}</p> }.into_any(),

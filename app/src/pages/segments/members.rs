@@ -3,19 +3,34 @@
 
 use crate::api::segments::{delete_segment, segment_members, PAGE_SIZE};
 use crate::dto::audience::MembersPage;
-use crate::pages::{error_text, go};
+use crate::pages::{error_text, go, url_escape};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 #[component]
-pub fn Members(page: MembersPage) -> AnyView {
+pub fn Members(page: MembersPage, attributes: Vec<String>) -> AnyView {
     let id = page.segment.id;
     let current = RwSignal::new(page);
     let error = RwSignal::new(None::<String>);
+    let columns = RwSignal::new(Vec::<String>::new());
     let load = Action::new(move |offset: &u64| {
         let offset = *offset;
-        async move { segment_members(id, offset).await }
+        let columns = columns.get_untracked();
+        async move { segment_members(id, offset, columns).await }
     });
+    let toggle = move |name: String, on: bool| {
+        columns.update(|c| {
+            c.retain(|x| *x != name);
+            if on {
+                c.push(name);
+            }
+        });
+        load.dispatch(current.with_untracked(|p| p.offset));
+    };
+    let export = move || {
+        let cols = columns.get().iter().map(|c| url_escape(c)).collect::<Vec<_>>().join(",");
+        format!("/api/segments/{id}/members.csv?columns={cols}")
+    };
     Effect::new(move |_| match load.value().get() {
         Some(Ok(p)) => current.set(p),
         Some(Err(e)) => error.set(Some(error_text(&e))),
@@ -36,7 +51,7 @@ pub fn Members(page: MembersPage) -> AnyView {
             <div class="card-head">
                 <h2>"分群成员"</h2>
                 <span>
-                    <a href=format!("/api/segments/{id}/members.csv") id="export-members" download>"导出 CSV（号码脱敏，记录审计）"</a>
+                    <a href=export id="export-members" download>"导出 CSV（号码脱敏，记录审计）"</a>
                     " "
                     <button type="button" class="link danger" id="delete-segment" on:click=move |_| {
                         if confirm("确定删除这个分群吗？") { delete.dispatch(()); }
@@ -47,12 +62,27 @@ pub fn Members(page: MembersPage) -> AnyView {
             <p data-testid="members-count">{move || current.with(|p| format!(
                 "共 {} 人，其中有效手机号 {} 人（统计用时 {} ms）", p.count.members, p.count.with_phone, p.count.millis
             ))}</p>
+            <div class="column-picker" id="member-columns">
+                <span class="muted">"显示属性："</span>
+                {attributes.into_iter().map(|name| {
+                    let n = name.clone();
+                    view! {
+                        <label><input type="checkbox" value=name.clone()
+                            on:change=move |ev| toggle(n.clone(), event_target_checked(&ev))/>{name}</label>
+                    }
+                }).collect_view()}
+            </div>
             <table class="grid" id="members">
-                <thead><tr><th>"user_id"</th><th>"手机号"</th></tr></thead>
+                <thead><tr>
+                    <th>"user_id"</th><th>"手机号"</th>
+                    {move || current.get().columns.into_iter().map(|c| view! { <th>{c}</th> }).collect_view()}
+                </tr></thead>
                 <tbody>
                     {move || current.get().rows.into_iter().map(|m| view! {
                         <tr><td><a href=format!("/users/lookup?q={}", m.user_id)>{m.user_id.clone()}</a></td>
-                            <td>{m.phone_masked.unwrap_or_else(|| "—".into())}</td></tr>
+                            <td>{m.phone_masked.unwrap_or_else(|| "—".into())}</td>
+                            {m.values.into_iter().map(|v| view! { <td>{v}</td> }).collect_view()}
+                        </tr>
                     }).collect_view()}
                 </tbody>
             </table>

@@ -178,6 +178,10 @@ async fn changing_the_phone_attribute_recomputes_phones() {
     let app = seeded().await;
     let csv = "user_id,mobile\nu3,13900139003\nu1,bad\n";
     assert_eq!(upload(&app, "m.csv", csv.as_bytes().to_vec(), "application/json").await.status(), 200);
+    let settings = json_call(&app, "settings/sms", json!({})).await;
+    let choices = settings["attribute_choices"].as_array().expect("choices");
+    assert!(choices.contains(&json!("mobile")) && choices.contains(&json!("city")), "{choices:?}");
+    assert!(!choices.contains(&json!("points")), "numbers cannot hold phones: {choices:?}");
     json_call(&app, "settings/phone-attribute", json!({"name": "mobile"})).await;
     let overview = json_call(&app, "users/overview", json!({})).await;
     assert_eq!(overview["with_phone"].as_u64(), Some(1), "only u3 has a valid mobile");

@@ -29,9 +29,17 @@ pub(crate) mod convert {
 
     pub async fn load(db: &engine::Db) -> Result<SmsSettings, AppError> {
         let phone_attribute = settings::phone_attribute(db).await?;
-        let mut attribute_choices = vec![settings::DEFAULT_PHONE_ATTRIBUTE.to_owned()];
-        if !attribute_choices.contains(&phone_attribute) {
-            attribute_choices.push(phone_attribute.clone());
+        // Imported text attributes first (a phone column is text), then the default and current.
+        let mut attribute_choices: Vec<String> = engine::users::attribute_types(db)
+            .await?
+            .into_iter()
+            .filter(|(_, t)| *t == engine::users::AttrType::String)
+            .map(|(n, _)| n)
+            .collect();
+        for name in [settings::DEFAULT_PHONE_ATTRIBUTE.to_owned(), phone_attribute.clone()] {
+            if !attribute_choices.contains(&name) {
+                attribute_choices.push(name);
+            }
         }
         Ok(SmsSettings {
             phone_attribute,

@@ -42,6 +42,14 @@ impl ProviderError {
         Self { class, code: code.into(), explanation: explanation.into(), vendor_message: None }
     }
 
+    /// The request may have reached the vendor and been accepted: a timeout, a broken
+    /// connection after sending, or a 5xx. Such batches must be reconciled,
+    /// never blindly resent (Chuanglan §9 notes). A refused connection (`connect`) never left.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self.code.as_str(), "timeout" | "network")
+            || self.code.strip_prefix("http-").and_then(|s| s.parse::<u16>().ok()).is_some_and(|s| s >= 500)
+    }
+
     fn with_vendor_message(mut self, msg: Option<String>) -> Self {
         self.vendor_message = msg.filter(|m| !m.trim().is_empty());
         self
@@ -87,7 +95,7 @@ pub(crate) fn transport_error(e: &reqwest::Error) -> ProviderError {
     } else if e.is_connect() {
         ProviderError::new(
             ErrorClass::Retryable,
-            "network",
+            "connect",
             "无法连接到接口地址，请检查接口地址是否正确、服务器能否访问外网",
         )
     } else if let Some(status) = e.status() {

@@ -2,6 +2,7 @@
 //! SMS vendor clients. Nothing here is compiled into the browser bundle.
 
 pub mod auth;
+pub mod campaigns;
 pub mod clock;
 pub mod db;
 pub mod phone;

@@ -1,0 +1,161 @@
+//! Campaigns (活动) and their durable sending. A campaign binds a segment, a vendor, a signature,
+//! content (free text with `{$var}` slots, or a vendor template) and one binding per slot or
+//! template parameter. Starting snapshots the recipients (phone + rendered values) in one
+//! transaction guarded by an idempotency key; the dispatcher then works only from `recipients`.
+//!
+//! Invariants (the crash-safety guarantee):
+//! - a recipient is claimed into a batch (`sending`) in a committed transaction *before* the
+//!   vendor call, and no transaction is held across that call;
+//! - only an answer in which the vendor rejected the whole request puts recipients back to
+//!   `queued`; a timeout, broken connection or 5xx marks them `unknown` — never resent
+//!   automatically, to be reconciled from delivery reports by the batch `uid`;
+//! - rows still `sending` when the process starts (it died mid-call) become `unknown` too.
+//!
+//! So no phone is ever submitted twice, and every phone ends `submitted`, `failed` (with the
+//! vendor's reason) or `unknown` (listed for the operator), never silently dropped.
+
+pub mod dispatch;
+mod plan;
+mod repo;
+
+pub use plan::{plan, preview, Preview, Reconciliation};
+pub use repo::{cancel, create, get, list, pause, progress, recipients_of, resume, start, Progress, RecipientRow};
+
+use crate::provider::Content;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Vendor {
+    Chuanglan,
+    Aliyun,
+}
+
+impl Vendor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vendor::Chuanglan => "chuanglan",
+            Vendor::Aliyun => "aliyun",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "chuanglan" => Some(Vendor::Chuanglan),
+            "aliyun" => Some(Vendor::Aliyun),
+            _ => None,
+        }
+    }
+}
+
+/// Where one slot or template parameter takes its value from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Binding {
+    pub attribute: String,
+    /// Used when the user lacks the attribute; `None` skips such users.
+    pub fallback: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Scheduled,
+    Sending,
+    Paused,
+    Completed,
+    Cancelled,
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Scheduled => "scheduled",
+            Status::Sending => "sending",
+            Status::Paused => "paused",
+            Status::Completed => "completed",
+            Status::Cancelled => "cancelled",
+            Status::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Draft, Self::Scheduled, Self::Sending, Self::Paused, Self::Completed, Self::Cancelled, Self::Failed]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "草稿",
+            Status::Scheduled => "已排期",
+            Status::Sending => "发送中",
+            Status::Paused => "已暂停",
+            Status::Completed => "已完成",
+            Status::Cancelled => "已取消",
+            Status::Failed => "失败",
+        }
+    }
+}
+
+/// What the builder submits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignInput {
+    pub name: String,
+    pub segment_id: i64,
+    pub vendor: Vendor,
+    /// Bare signature (no 【】).
+    pub signature: String,
+    pub content: Content,
+    pub bindings: Vec<Binding>,
+    /// Unix seconds; `None` sends when started.
+    pub scheduled_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Campaign {
+    pub id: i64,
+    pub name: String,
+    pub segment_id: i64,
+    pub vendor: Vendor,
+    pub sandbox: bool,
+    pub signature: String,
+    pub content: Content,
+    pub bindings: Vec<Binding>,
+    pub status: Status,
+    pub status_reason: Option<String>,
+    pub scheduled_at: Option<i64>,
+    pub planned: Option<u64>,
+    pub units: Option<u64>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CampaignError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("活动不存在")]
+    NotFound,
+    #[error("{0}")]
+    Segment(#[from] crate::segments::SegmentError),
+    #[error("{0}")]
+    Users(#[from] crate::users::UsersError),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// How many values each recipient needs for `content`.
+pub fn slots(content: &Content) -> usize {
+    match content {
+        Content::Text(t) => crate::sms::slot_count(t),
+        Content::Template { params, .. } => params.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

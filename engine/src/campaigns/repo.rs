@@ -1,0 +1,323 @@
+//! Campaign rows, the start snapshot, state changes and progress counts.
+
+use super::plan::{plan, Planned, Reconciliation};
+use super::{Binding, Campaign, CampaignError, CampaignInput, Status, Vendor};
+use crate::segments::Index;
+use crate::{clock, Db};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+fn check(input: &CampaignInput) -> Result<(), CampaignError> {
+    let invalid = |m: &str| Err(CampaignError::Invalid(m.to_owned()));
+    if input.name.trim().is_empty() {
+        return invalid("请填写活动名称");
+    }
+    if input.signature.trim().is_empty() {
+        return invalid("请填写短信签名");
+    }
+    match &input.content {
+        crate::provider::Content::Text(t) if t.trim().is_empty() => return invalid("请填写短信内容"),
+        crate::provider::Content::Template { id, .. } if id.trim().is_empty() => return invalid("请填写模板 ID"),
+        _ => {}
+    }
+    if input.bindings.len() != super::slots(&input.content) {
+        return invalid("每个变量都需要绑定一个属性");
+    }
+    if input.bindings.iter().any(|b| b.attribute.trim().is_empty()) {
+        return invalid("每个变量都需要绑定一个属性");
+    }
+    Ok(())
+}
+
+fn json<T: Serialize>(v: &T) -> Result<String, CampaignError> {
+    serde_json::to_string(v).map_err(|e| CampaignError::Invalid(e.to_string()))
+}
+
+/// Saves a draft (or a scheduled campaign when `scheduled_at` is set).
+pub async fn create(db: &Db, input: &CampaignInput, sandbox: bool, actor: &str) -> Result<Campaign, CampaignError> {
+    check(input)?;
+    let now = clock::now();
+    let status = if input.scheduled_at.is_some() { Status::Scheduled } else { Status::Draft };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO campaigns (name, segment_id, vendor, sandbox, signature, content, bindings, status, scheduled_at, \
+         created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(input.name.trim())
+    .bind(input.segment_id)
+    .bind(input.vendor.as_str())
+    .bind(sandbox)
+    .bind(input.signature.trim().trim_start_matches('【').trim_end_matches('】'))
+    .bind(json(&input.content)?)
+    .bind(json(&input.bindings)?)
+    .bind(status.as_str())
+    .bind(input.scheduled_at)
+    .bind(actor)
+    .bind(now)
+    .bind(now)
+    .fetch_one(db)
+    .await?;
+    get(db, id).await?.ok_or(CampaignError::NotFound)
+}
+
+const COLUMNS: &str =
+    "SELECT id, name, segment_id, vendor, sandbox, signature, content, bindings, status, status_reason, \
+                       scheduled_at, planned, units, created_by, created_at, started_at, finished_at FROM campaigns";
+
+fn decode(r: &sqlx::sqlite::SqliteRow) -> Result<Campaign, CampaignError> {
+    let bad = |what: &str| CampaignError::Invalid(format!("stored campaign has an unreadable {what}"));
+    let content = serde_json::from_str(&r.try_get::<String, _>("content")?).map_err(|_| bad("content"))?;
+    let bindings: Vec<Binding> =
+        serde_json::from_str(&r.try_get::<String, _>("bindings")?).map_err(|_| bad("binding"))?;
+    let n = |c: &str| r.try_get::<Option<i64>, _>(c).map(|v| v.map(|v| v.max(0) as u64));
+    Ok(Campaign {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        segment_id: r.try_get("segment_id")?,
+        vendor: Vendor::parse(&r.try_get::<String, _>("vendor")?).ok_or_else(|| bad("vendor"))?,
+        sandbox: r.try_get("sandbox")?,
+        signature: r.try_get("signature")?,
+        content,
+        bindings,
+        status: Status::parse(&r.try_get::<String, _>("status")?).ok_or_else(|| bad("status"))?,
+        status_reason: r.try_get("status_reason")?,
+        scheduled_at: r.try_get("scheduled_at")?,
+        planned: n("planned")?,
+        units: n("units")?,
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+        started_at: r.try_get("started_at")?,
+        finished_at: r.try_get("finished_at")?,
+    })
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<Campaign>, CampaignError> {
+    let row = sqlx::query(&format!("{COLUMNS} WHERE id = ?")).bind(id).fetch_optional(db).await?;
+    row.as_ref().map(decode).transpose()
+}
+
+pub async fn list(db: &Db) -> Result<Vec<Campaign>, CampaignError> {
+    let rows = sqlx::query(&format!("{COLUMNS} ORDER BY id DESC")).fetch_all(db).await?;
+    rows.iter().map(decode).collect()
+}
+
+/// Starts a draft or scheduled campaign once per `key`: claims it (a tiny transaction, so a
+/// second tab or double click sees it taken), snapshots the recipients in one transaction, then
+/// marks it sending. Returns the reconciliation, or `None` when this key already started it.
+pub async fn start(index: &Index, db: &Db, id: i64, key: &str) -> Result<Option<Reconciliation>, CampaignError> {
+    let claimed = sqlx::query(
+        "UPDATE campaigns SET start_key = ?, status = 'sending', status_reason = '准备收件人', updated_at = ? \
+         WHERE id = ? AND status IN ('draft', 'scheduled') AND planned IS NULL",
+    )
+    .bind(key)
+    .bind(clock::now())
+    .bind(id)
+    .execute(db)
+    .await;
+    let claimed = match claimed {
+        Ok(r) => r.rows_affected() == 1,
+        Err(sqlx::Error::Database(d)) if d.is_unique_violation() => false,
+        Err(e) => return Err(e.into()),
+    };
+    let c = get(db, id).await?.ok_or(CampaignError::NotFound)?;
+    if !claimed {
+        let same: Option<String> =
+            sqlx::query_scalar("SELECT start_key FROM campaigns WHERE id = ?").bind(id).fetch_one(db).await?;
+        return match same.as_deref() == Some(key) {
+            true => Ok(None),
+            false => Err(CampaignError::Invalid(format!("活动当前状态为“{}”，不能再次开始", c.status.label()))),
+        };
+    }
+    match snapshot(index, db, &c).await {
+        Ok(r) => Ok(Some(r)),
+        Err(e) => {
+            sqlx::query("UPDATE campaigns SET status = 'draft', start_key = NULL, status_reason = ? WHERE id = ?")
+                .bind(format!("开始失败：{e}"))
+                .bind(id)
+                .execute(db)
+                .await?;
+            Err(e)
+        }
+    }
+}
+
+async fn snapshot(index: &Index, db: &Db, c: &Campaign) -> Result<Reconciliation, CampaignError> {
+    let tx = std::sync::Arc::new(tokio::sync::Mutex::new(db.begin().await?));
+    let id = c.id;
+    let r = plan(index, db, c, |chunk: Vec<Planned>| {
+        let tx = tx.clone();
+        async move {
+            let mut tx = tx.lock().await;
+            insert_recipients(&mut tx, id, &chunk).await
+        }
+    })
+    .await?;
+    let tx = std::sync::Arc::try_unwrap(tx).map_err(|_| CampaignError::Invalid("snapshot still in use".into()))?;
+    let mut tx = tx.into_inner();
+    if r.messages == 0 {
+        return Err(CampaignError::Invalid("没有可发送的号码：请检查分群、手机号属性和变量绑定".into()));
+    }
+    let now = clock::now();
+    sqlx::query(
+        "UPDATE campaigns SET planned = ?, units = ?, started_at = ?, status_reason = NULL, updated_at = ? WHERE id = ?",
+    )
+    .bind(r.messages as i64)
+    .bind(r.units as i64)
+    .bind(now)
+    .bind(now)
+    .bind(c.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+async fn insert_recipients(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    campaign: i64,
+    chunk: &[Planned],
+) -> Result<(), CampaignError> {
+    for part in chunk.chunks(1_000) {
+        let mut q = sqlx::QueryBuilder::new("INSERT INTO recipients (campaign_id, user_rowid, phone, vals, status) ");
+        let mut failed = None;
+        q.push_values(part, |mut b, p| {
+            let vals = serde_json::to_string(&p.values).unwrap_or_else(|e| {
+                failed = Some(e.to_string());
+                "[]".into()
+            });
+            b.push_bind(campaign)
+                .push_bind(p.user_rowid)
+                .push_bind(p.phone.clone())
+                .push_bind(vals)
+                .push_bind("queued");
+        });
+        if let Some(e) = failed {
+            return Err(CampaignError::Invalid(e));
+        }
+        q.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn set_status(
+    db: &Db,
+    id: i64,
+    to: Status,
+    from: &[Status],
+    reason: Option<&str>,
+) -> Result<Campaign, CampaignError> {
+    let c = get(db, id).await?.ok_or(CampaignError::NotFound)?;
+    if !from.contains(&c.status) {
+        return Err(CampaignError::Invalid(format!("活动当前状态为“{}”，不能{}", c.status.label(), to.label())));
+    }
+    let finished = matches!(to, Status::Cancelled | Status::Completed | Status::Failed).then(clock::now);
+    sqlx::query("UPDATE campaigns SET status = ?, status_reason = ?, finished_at = COALESCE(?, finished_at), updated_at = ? WHERE id = ?")
+        .bind(to.as_str())
+        .bind(reason)
+        .bind(finished)
+        .bind(clock::now())
+        .bind(id)
+        .execute(db)
+        .await?;
+    get(db, id).await?.ok_or(CampaignError::NotFound)
+}
+
+pub async fn pause(db: &Db, id: i64, reason: Option<&str>) -> Result<Campaign, CampaignError> {
+    set_status(db, id, Status::Paused, &[Status::Sending], reason).await
+}
+
+pub async fn resume(db: &Db, id: i64) -> Result<Campaign, CampaignError> {
+    set_status(db, id, Status::Sending, &[Status::Paused], None).await
+}
+
+/// Cancels; recipients not yet submitted are marked `cancelled` (kept, never deleted).
+pub async fn cancel(db: &Db, id: i64) -> Result<Campaign, CampaignError> {
+    let c = set_status(
+        db,
+        id,
+        Status::Cancelled,
+        &[Status::Draft, Status::Scheduled, Status::Sending, Status::Paused],
+        None,
+    )
+    .await?;
+    sqlx::query("UPDATE recipients SET status = 'cancelled' WHERE campaign_id = ? AND status = 'queued'")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(c)
+}
+
+/// Recipient counts by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub queued: u64,
+    pub sending: u64,
+    pub submitted: u64,
+    pub failed: u64,
+    pub unknown: u64,
+    pub cancelled: u64,
+}
+
+impl Progress {
+    pub fn total(&self) -> u64 {
+        self.queued + self.sending + self.submitted + self.failed + self.unknown + self.cancelled
+    }
+}
+
+pub async fn progress(db: &Db, id: i64) -> Result<Progress, CampaignError> {
+    let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM recipients WHERE campaign_id = ? GROUP BY status")
+        .bind(id)
+        .fetch_all(db)
+        .await?;
+    let mut p = Progress::default();
+    for r in rows {
+        let n = r.try_get::<i64, _>("n")?.max(0) as u64;
+        match r.try_get::<String, _>("status")?.as_str() {
+            "queued" => p.queued = n,
+            "sending" => p.sending = n,
+            "submitted" => p.submitted = n,
+            "failed" => p.failed = n,
+            "unknown" => p.unknown = n,
+            "cancelled" => p.cancelled = n,
+            _ => {}
+        }
+    }
+    Ok(p)
+}
+
+/// One recipient as the ledger and 用户细查 show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecipientRow {
+    pub campaign_id: i64,
+    pub phone: String,
+    pub status: String,
+    pub attempts: u32,
+    pub msg_id: Option<String>,
+    pub code: Option<String>,
+    pub reason: Option<String>,
+    pub submitted_at: Option<i64>,
+}
+
+/// Every recipient row of `phone` across campaigns, newest first.
+pub async fn recipients_of(db: &Db, phone: &str) -> Result<Vec<RecipientRow>, CampaignError> {
+    let rows = sqlx::query(
+        "SELECT campaign_id, phone, status, attempts, msg_id, code, reason, submitted_at FROM recipients \
+         WHERE phone = ? ORDER BY id DESC LIMIT 200",
+    )
+    .bind(phone)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(RecipientRow {
+                campaign_id: r.try_get("campaign_id")?,
+                phone: r.try_get("phone")?,
+                status: r.try_get("status")?,
+                attempts: r.try_get::<i64, _>("attempts")?.max(0) as u32,
+                msg_id: r.try_get("msg_id")?,
+                code: r.try_get("code")?,
+                reason: r.try_get("reason")?,
+                submitted_at: r.try_get("submitted_at")?,
+            })
+        })
+        .collect()
+}

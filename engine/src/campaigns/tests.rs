@@ -1,0 +1,257 @@
+use super::dispatch::{DispatchConfig, Dispatcher, Providers};
+use super::*;
+use crate::provider::chuanglan::{Client, Provider};
+use crate::provider::{ProviderError, SmsProvider};
+use crate::segments::{self, Condition, Index, Op, Rule, SegmentInput};
+use crate::settings::chuanglan::{Config, Credentials, Options};
+use crate::simulator::chuanglan::{SimConfig, Simulator};
+use crate::users::import::{run, Encoding, Format, ImportOptions};
+use crate::Db;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+struct Sim(String);
+
+#[async_trait::async_trait]
+impl Providers for Sim {
+    async fn provider(&self, _c: &Campaign) -> Result<Arc<dyn SmsProvider>, ProviderError> {
+        let config = Config {
+            signature: "示例商城".into(),
+            account: "N1234567".into(),
+            host: self.0.trim_start_matches("http://").into(),
+            plain_http: true,
+            options: Options::default(),
+        };
+        let client = Client::with_timeout(Duration::from_secs(2));
+        Ok(Arc::new(Provider { client, creds: Credentials { config, password: "sim-password".into() } }))
+    }
+}
+
+struct World {
+    _dir: tempfile::TempDir,
+    db: Db,
+    index: Index,
+    sim: Simulator,
+    segment: i64,
+}
+
+/// `n` users u0…, phones 1380000xxxx, every third without a `name`, user 5 sharing user 4's phone.
+async fn world(n: usize) -> World {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = crate::db::open(&dir.path().join("t.db")).await.expect("db");
+    let mut csv = String::from("user_id,phone,name,city\n");
+    for i in 0..n {
+        let phone = if i == 5 { 13_800_000_004 } else { 13_800_000_000 + i as u64 };
+        let name = if i % 3 == 0 { String::new() } else { format!("用户{i}") };
+        csv.push_str(&format!("u{i},{phone},{name},上海\n"));
+    }
+    csv.push_str("nophone,,无号,上海\nbadphone,12345,坏号,上海\n");
+    let opts = ImportOptions {
+        format: Format::Csv,
+        encoding: Encoding::Auto,
+        types: HashMap::new(),
+        file_name: "u.csv".into(),
+        actor: "t".into(),
+    };
+    run(&db, Box::new(std::io::Cursor::new(csv.into_bytes())), opts).await.expect("import");
+    let index = Index::default();
+    let rule = Rule::All {
+        rules: vec![Rule::Cond(Condition { attribute: "city".into(), op: Op::Eq, values: vec!["上海".into()] })],
+    };
+    let input = SegmentInput { name: "all".into(), rule: Some(rule), ..Default::default() };
+    let (seg, _) = segments::create(&index, &db, &input, "t").await.expect("segment");
+    let config = SimConfig { reports: false, ..SimConfig::default() };
+    let sim = Simulator::start(([127, 0, 0, 1], 0).into(), config).await.expect("sim");
+    World { _dir: dir, db, index, sim, segment: seg.id }
+}
+
+fn text_campaign(w: &World, fallback: Option<&str>) -> CampaignInput {
+    CampaignInput {
+        name: "双十一".into(),
+        segment_id: w.segment,
+        vendor: Vendor::Chuanglan,
+        signature: "示例商城".into(),
+        content: Content::Text("{$var}您好，会员日满100减20，拒收请回复R".into()),
+        bindings: vec![Binding { attribute: "name".into(), fallback: fallback.map(String::from) }],
+        scheduled_at: None,
+    }
+}
+
+fn dispatcher(w: &World, config: DispatchConfig) -> Arc<Dispatcher> {
+    Dispatcher::new(w.db.clone(), Arc::new(Sim(w.sim.url())), config)
+}
+
+fn fast() -> DispatchConfig {
+    DispatchConfig { rate_per_sec: 1_000_000.0, concurrency: 2, max_attempts: 3, backoff_ms: 1 }
+}
+
+async fn wait_for(w: &World, id: i64, status: Status) -> Campaign {
+    for _ in 0..400 {
+        let c = get(&w.db, id).await.expect("get").expect("campaign");
+        if c.status == status {
+            return c;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("campaign {id} never reached {status:?}: {:?}", get(&w.db, id).await);
+}
+
+fn accepted_phones(sim: &Simulator) -> HashMap<String, usize> {
+    let mut seen = HashMap::new();
+    for a in sim.accepted() {
+        *seen.entry(a.phone).or_insert(0) += 1;
+    }
+    seen
+}
+
+#[tokio::test]
+async fn reconciliation_counts_every_reason_a_member_gets_no_message() {
+    let w = world(12).await;
+    let c = create(&w.db, &text_campaign(&w, None), false, "t").await.expect("create");
+    let (r, samples) = preview(&w.index, &w.db, &c, 3).await.expect("preview");
+    // 14 members: nophone, badphone, u5 shares u4's phone, u0/u3/u6/u9 lack a name → 7 messages.
+    assert_eq!(
+        (r.members, r.no_phone, r.invalid_phone, r.duplicate_phone, r.missing_values, r.messages),
+        (14, 1, 1, 1, 4, 7)
+    );
+    assert_eq!(samples[0].text, "【示例商城】用户1您好，会员日满100减20，拒收请回复R");
+    assert_eq!((samples[0].phone_masked.as_str(), samples[0].units), ("138****0001", 1));
+    let with_fallback = create(&w.db, &text_campaign(&w, Some("会员")), false, "t").await.expect("create");
+    let (r, _) = preview(&w.index, &w.db, &with_fallback, 0).await.expect("preview");
+    assert_eq!((r.missing_values, r.duplicate_phone, r.messages, r.units), (0, 1, 11, 11));
+}
+
+#[tokio::test]
+async fn a_campaign_sends_each_phone_exactly_once_and_completes() {
+    let w = world(2_500).await;
+    let c = create(&w.db, &text_campaign(&w, Some("会员")), false, "t").await.expect("create");
+    let r = start(&w.index, &w.db, c.id, "key-1").await.expect("start").expect("first start");
+    assert_eq!(r.messages, 2_499, "u5 shares u4's phone");
+    assert_eq!(start(&w.index, &w.db, c.id, "key-1").await.expect("again"), None, "same key: no second send");
+    assert!(start(&w.index, &w.db, c.id, "key-2").await.is_err(), "another tab: refused");
+    let d = dispatcher(&w, fast());
+    d.spawn(c.id);
+    d.spawn(c.id);
+    wait_for(&w, c.id, Status::Completed).await;
+    let seen = accepted_phones(&w.sim);
+    assert_eq!(seen.len(), 2_499);
+    assert!(seen.values().all(|n| *n == 1), "a phone was submitted twice");
+    let p = progress(&w.db, c.id).await.expect("progress");
+    assert_eq!((p.submitted, p.queued, p.failed, p.unknown), (2_499, 0, 0, 0));
+    let received = w.sim.received();
+    assert!(received.iter().all(|r| r.path == "/msg/variable/json"), "slots pick the variable endpoint");
+    assert!(received.iter().all(|r| r.body["params"].as_str().map_or(0, |p| p.split(';').count()) <= 1_000));
+}
+
+#[tokio::test]
+async fn retryable_refusals_are_retried_until_everything_is_submitted() {
+    let w = world(300).await;
+    w.sim.configure(|c| {
+        c.failure_rates.insert("104".into(), 1.0);
+    });
+    let c = create(&w.db, &text_campaign(&w, Some("会员")), false, "t").await.expect("create");
+    start(&w.index, &w.db, c.id, "k").await.expect("start");
+    let d = dispatcher(&w, DispatchConfig { max_attempts: 50, ..fast() });
+    d.spawn(c.id);
+    for _ in 0..200 {
+        let p = progress(&w.db, c.id).await.expect("p");
+        if p.queued == 299 && w.sim.counts().0 > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let attempts: i64 = sqlx::query_scalar("SELECT MAX(attempts) FROM recipients WHERE campaign_id = ?")
+        .bind(c.id)
+        .fetch_one(&w.db)
+        .await
+        .expect("attempts");
+    assert!(attempts >= 1, "refused once, back in the queue with a backoff");
+    w.sim.configure(|c| c.failure_rates.clear());
+    wait_for(&w, c.id, Status::Completed).await;
+    let seen = accepted_phones(&w.sim);
+    assert_eq!((seen.len(), seen.values().all(|n| *n == 1)), (299, true));
+    let retried: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM batches WHERE campaign_id = ? AND code = '104'")
+        .bind(c.id)
+        .fetch_one(&w.db)
+        .await
+        .expect("count");
+    assert!(retried > 0, "the simulator refused some requests");
+}
+
+#[tokio::test]
+async fn a_credential_error_pauses_with_the_reason_and_resume_finishes() {
+    let w = world(50).await;
+    w.sim.configure(|c| c.password = "changed-at-vendor".into());
+    let c = create(&w.db, &text_campaign(&w, Some("会员")), false, "t").await.expect("create");
+    start(&w.index, &w.db, c.id, "k").await.expect("start");
+    let d = dispatcher(&w, fast());
+    d.spawn(c.id);
+    let paused = wait_for(&w, c.id, Status::Paused).await;
+    let reason = paused.status_reason.unwrap_or_default();
+    assert!(reason.contains("[102]") && reason.contains("继续"), "{reason}");
+    assert_eq!(progress(&w.db, c.id).await.expect("p").queued, 49, "nothing lost");
+    w.sim.configure(|c| c.password = "sim-password".into());
+    resume(&w.db, c.id).await.expect("resume");
+    for _ in 0..100 {
+        if !d.is_running(c.id) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    d.spawn(c.id);
+    wait_for(&w, c.id, Status::Completed).await;
+    assert_eq!(accepted_phones(&w.sim).len(), 49);
+}
+
+#[tokio::test]
+async fn an_unknown_outcome_is_never_resent_and_a_crash_leaves_unknown_rows() {
+    let w = world(20).await;
+    w.sim.configure(|c| c.outage = true);
+    let c = create(&w.db, &text_campaign(&w, Some("会员")), false, "t").await.expect("create");
+    start(&w.index, &w.db, c.id, "k").await.expect("start");
+    let d = dispatcher(&w, fast());
+    d.spawn(c.id);
+    wait_for(&w, c.id, Status::Completed).await;
+    let p = progress(&w.db, c.id).await.expect("p");
+    assert_eq!((p.unknown, p.submitted), (19, 0), "a 503 may have been accepted: not resent");
+    assert_eq!(w.sim.counts().0, 0, "outage answers are not counted as requests");
+
+    // A process that died between claim and answer leaves `sending` rows: recovery marks them unknown.
+    let c2 = create(&w.db, &text_campaign(&w, Some("会员")), false, "t").await.expect("create");
+    start(&w.index, &w.db, c2.id, "k2").await.expect("start");
+    sqlx::query("UPDATE recipients SET status = 'sending', batch_id = 999 WHERE campaign_id = ? AND id % 2 = 0")
+        .bind(c2.id)
+        .execute(&w.db)
+        .await
+        .expect("simulate crash");
+    let marked = d.recover().await.expect("recover");
+    assert!(marked > 0);
+    w.sim.configure(|c| c.outage = false);
+    d.kick().await.expect("kick");
+    wait_for(&w, c2.id, Status::Completed).await;
+    let p = progress(&w.db, c2.id).await.expect("p");
+    assert_eq!(p.unknown, marked);
+    assert_eq!(p.submitted + p.unknown, 19);
+    assert!(accepted_phones(&w.sim).values().all(|n| *n == 1));
+}
+
+#[tokio::test]
+async fn pause_and_cancel_stop_sending() {
+    let w = world(4_000).await;
+    let c = create(&w.db, &text_campaign(&w, Some("会员")), false, "t").await.expect("create");
+    start(&w.index, &w.db, c.id, "k").await.expect("start");
+    let d = dispatcher(&w, DispatchConfig { rate_per_sec: 2_000.0, concurrency: 1, ..fast() });
+    d.spawn(c.id);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    pause(&w.db, c.id, None).await.expect("pause");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let at_pause = w.sim.counts().1;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(w.sim.counts().1, at_pause, "nothing sent while paused");
+    assert!(at_pause > 0 && at_pause < 3_999, "paused mid-way: {at_pause}");
+    cancel(&w.db, c.id).await.expect("cancel");
+    let p = progress(&w.db, c.id).await.expect("p");
+    assert_eq!((p.cancelled + p.submitted, p.submitted), (3_999, at_pause), "a claimed batch is released on pause");
+    assert!(resume(&w.db, c.id).await.is_err(), "a cancelled campaign cannot resume");
+}

@@ -136,6 +136,19 @@ mod server {
         }
     }
 
+    impl From<engine::campaigns::CampaignError> for AppError {
+        fn from(e: engine::campaigns::CampaignError) -> Self {
+            use engine::campaigns::CampaignError as E;
+            match e {
+                E::Invalid(m) => Self::Rejected { message: m }.with_status(),
+                E::NotFound => Self::NotFound.with_status(),
+                E::Segment(s) => s.into(),
+                E::Users(u) => u.into(),
+                other => Self::internal(&other),
+            }
+        }
+    }
+
     impl From<engine::users::UsersError> for AppError {
         fn from(e: engine::users::UsersError) -> Self {
             match e {

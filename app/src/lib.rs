@@ -9,6 +9,8 @@ pub mod dto;
 pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod sending;
+#[cfg(feature = "ssr")]
 pub mod state;
 pub mod text;
 

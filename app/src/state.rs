@@ -19,6 +19,8 @@ pub struct ServerState {
     pub sandbox: Arc<engine::simulator::chuanglan::Simulator>,
     /// Column cache for live segment counts; invalidated by imports and phone changes.
     pub segments: Arc<engine::segments::Index>,
+    /// The campaign sending worker.
+    pub dispatcher: Arc<engine::campaigns::dispatch::Dispatcher>,
 }
 
 impl std::fmt::Debug for ServerState {

@@ -15,6 +15,7 @@ pub struct Settings {
     pub security: SecuritySettings,
     pub auth: AuthSettings,
     pub log: LogSettings,
+    pub sending: SendingSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -47,6 +48,20 @@ pub struct AuthSettings {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
+pub struct SendingSettings {
+    /// Messages per second per vendor account (Chuanglan §13: the account's flow rate is set by
+    /// the vendor and undocumented — ask them and set it here).
+    pub rate_per_sec: f64,
+    /// Parallel vendor requests per campaign.
+    pub concurrency: usize,
+    /// Attempts per recipient when the vendor refuses a request as busy/throttled.
+    pub max_attempts: u32,
+    /// First retry delay in milliseconds (doubles per attempt, with jitter).
+    pub backoff_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct LogSettings {
     /// A tracing filter such as `info` or `chuda=debug,info`.
     pub level: String,
@@ -60,6 +75,7 @@ impl Default for Settings {
             security: SecuritySettings { master_key: String::new() },
             auth: AuthSettings { admin_password: String::new() },
             log: LogSettings { level: "info".into() },
+            sending: SendingSettings { rate_per_sec: 1_000.0, concurrency: 2, max_attempts: 5, backoff_ms: 2_000 },
         }
     }
 }
@@ -117,6 +133,16 @@ impl Settings {
                 "auth.admin_password must be at least {} characters and not only digits (value not shown)",
                 engine::auth::PASSWORD_MIN
             )));
+        }
+        let s = &self.sending;
+        if !(s.rate_per_sec > 0.0 && s.rate_per_sec.is_finite()) {
+            return Err(ConfigError(format!("sending.rate_per_sec must be a positive number, not {}", s.rate_per_sec)));
+        }
+        if !(1..=64).contains(&s.concurrency) {
+            return Err(ConfigError(format!("sending.concurrency must be 1..64, not {}", s.concurrency)));
+        }
+        if s.max_attempts == 0 {
+            return Err(ConfigError("sending.max_attempts must be at least 1".into()));
         }
         tracing_subscriber::EnvFilter::try_new(&self.log.level)
             .map_err(|e| ConfigError(format!("log.level {:?} is not a valid filter: {e}", self.log.level)))?;

@@ -4,6 +4,7 @@
 use crate::config::Settings;
 use app::state::ServerState;
 use engine::auth::{Bootstrap, LoginThrottle};
+use engine::campaigns::dispatch::{DispatchConfig, Dispatcher};
 use engine::secrets::MasterKey;
 use engine::simulator::chuanglan::{SimConfig, Simulator};
 use std::net::SocketAddr;
@@ -66,17 +67,45 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
     let key = master_key(settings)?;
     let configured = Some(settings.auth.admin_password.as_str()).filter(|p| !p.is_empty());
     announce(engine::auth::bootstrap_admin(&db, configured).await?);
+    let sandbox = Arc::new(start_sandbox().await?);
+    let (chuanglan, aliyun) =
+        (engine::provider::chuanglan::Client::default(), engine::provider::aliyun::Client::default());
+    let accounts = app::sending::VendorAccounts {
+        db: db.clone(),
+        key: key.clone(),
+        sandbox: sandbox.clone(),
+        chuanglan: chuanglan.clone(),
+        aliyun: aliyun.clone(),
+    };
+    let s = &settings.sending;
+    let dispatch = DispatchConfig {
+        rate_per_sec: s.rate_per_sec,
+        concurrency: s.concurrency,
+        max_attempts: s.max_attempts,
+        backoff_ms: s.backoff_ms,
+    };
+    let dispatcher = Dispatcher::new(db.clone(), Arc::new(accounts), dispatch);
+    let unknown = dispatcher.recover().await?;
+    if unknown > 0 {
+        tracing::warn!(
+            recipients = unknown,
+            "recipients were in flight when chuda stopped; marked unknown, not resent"
+        );
+    }
     let state = ServerState {
         db,
         key,
         throttle: Arc::new(LoginThrottle::default()),
         secure_cookies: settings.server.secure_cookies,
-        chuanglan: engine::provider::chuanglan::Client::default(),
-        aliyun: engine::provider::aliyun::Client::default(),
-        sandbox: Arc::new(start_sandbox().await?),
+        chuanglan,
+        aliyun,
+        sandbox,
         segments: Arc::new(engine::segments::Index::default()),
+        dispatcher: dispatcher.clone(),
     };
     state.users_changed();
+    dispatcher.kick().await?;
+    app::sending::spawn_scheduler(state.db.clone(), state.segments.clone(), dispatcher);
     Ok(state)
 }
 

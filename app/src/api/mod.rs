@@ -3,6 +3,7 @@
 
 pub mod aliyun;
 pub mod auth;
+pub mod campaigns;
 pub mod chuanglan;
 #[cfg(feature = "ssr")]
 pub mod phones;

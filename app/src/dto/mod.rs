@@ -132,3 +132,4 @@ pub struct TemplateCheck {
 }
 
 pub mod audience;
+pub mod campaign;

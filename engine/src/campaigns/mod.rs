@@ -19,7 +19,7 @@ mod plan;
 mod repo;
 
 pub use plan::{plan, preview, Preview, Reconciliation};
-pub use repo::{cancel, create, get, list, pause, progress, recipients_of, resume, start, Progress, RecipientRow};
+pub use repo::{cancel, create, due, get, list, pause, progress, recipients_of, resume, start, Progress, RecipientRow};
 
 use crate::provider::Content;
 use serde::{Deserialize, Serialize};

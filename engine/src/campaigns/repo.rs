@@ -321,3 +321,11 @@ pub async fn recipients_of(db: &Db, phone: &str) -> Result<Vec<RecipientRow>, Ca
         })
         .collect()
 }
+
+/// Scheduled campaigns whose time has come.
+pub async fn due(db: &Db, now: i64) -> Result<Vec<i64>, CampaignError> {
+    Ok(sqlx::query_scalar("SELECT id FROM campaigns WHERE status = 'scheduled' AND scheduled_at <= ? ORDER BY id")
+        .bind(now)
+        .fetch_all(db)
+        .await?)
+}

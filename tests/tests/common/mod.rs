@@ -93,6 +93,15 @@ pub fn segment_form(name: &str, attribute: &str, op: &str, values: &[&str]) -> s
     })
 }
 
+/// A 创蓝 free-text campaign with one `{$var}` bound to `name` (fallback 会员).
+pub fn campaign_form(segment: i64) -> serde_json::Value {
+    serde_json::json!({
+        "name": "周年庆", "segment_id": segment, "vendor": "chuanglan", "signature": "示例商城", "mode": "text",
+        "content": "{$var}您好，周年庆满100减20，拒收请回复R", "template_id": "", "template_params": "",
+        "bindings": [{"attribute": "name", "fallback": "会员", "skip": false}], "schedule": ""
+    })
+}
+
 pub fn all_server_fns() -> Vec<(&'static str, serde_json::Value)> {
     use serde_json::json;
     vec![
@@ -129,5 +138,12 @@ pub fn all_server_fns() -> Vec<(&'static str, serde_json::Value)> {
         ("segments/save", json!({"form": segment_form("x", "city", "eq", &["上海"])})),
         ("segments/delete", json!({"id": 1})),
         ("segments/members", json!({"id": 1, "offset": 0})),
+        ("campaigns/options", json!({})),
+        ("campaigns/preview", json!({"form": campaign_form(1)})),
+        ("campaigns/create", json!({"form": campaign_form(1), "start_now": true, "key": "k"})),
+        ("campaigns/start", json!({"id": 1, "key": "k"})),
+        ("campaigns/control", json!({"id": 1, "action": "pause"})),
+        ("campaigns/list", json!({})),
+        ("campaigns/get", json!({"id": 1})),
     ]
 }

@@ -1,0 +1,104 @@
+//! 活动: builder options, template check with preview and reconciliation, create, start,
+//! pause/resume/cancel, list and the campaign page with live progress.
+
+use crate::dto::campaign::{BuilderOptions, CampaignDetail, CampaignForm, CampaignRow, PreviewView};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[server(prefix = "/api", endpoint = "campaigns/options", input = Json)]
+pub async fn load_builder_options() -> Result<BuilderOptions, AppError> {
+    let (state, _, _) = super::session::require_session().await?;
+    convert::options(&state).await
+}
+
+/// 检查模板 + 预览: what is known about the template, the reconciliation and sample messages.
+#[server(prefix = "/api", endpoint = "campaigns/preview", input = Json)]
+pub async fn preview_campaign(form: CampaignForm) -> Result<PreviewView, AppError> {
+    let (state, _, _) = super::session::require_session().await?;
+    let (input, sandbox) = convert::input(&state, &form).await?;
+    let draft = convert::transient(&input, sandbox);
+    let note = check::template_note(&state, &draft).await;
+    let (r, samples) = engine::campaigns::preview(&state.segments, &state.db, &draft, 5).await?;
+    Ok(PreviewView {
+        members: r.members,
+        no_phone: r.no_phone,
+        invalid_phone: r.invalid_phone,
+        duplicate_phone: r.duplicate_phone,
+        missing_values: r.missing_values,
+        messages: r.messages,
+        units: r.units,
+        samples: samples.into_iter().map(|s| (s.phone_masked, s.text, s.chars, s.units)).collect(),
+        template_note: note,
+    })
+}
+
+/// Saves the campaign (draft, or scheduled when a time is given); `start_now` also starts it.
+#[server(prefix = "/api", endpoint = "campaigns/create", input = Json)]
+pub async fn create_campaign(form: CampaignForm, start_now: bool, key: String) -> Result<i64, AppError> {
+    let (state, account, _) = super::session::require_session().await?;
+    let (input, sandbox) = convert::input(&state, &form).await?;
+    let c = engine::campaigns::create(&state.db, &input, sandbox, &account.username).await?;
+    tracing::info!(user = %account.username, campaign = c.id, sandbox, "campaign created");
+    if start_now && input.scheduled_at.is_none() {
+        start(&state, c.id, &key).await?;
+    }
+    Ok(c.id)
+}
+
+#[cfg(feature = "ssr")]
+async fn start(state: &crate::state::ServerState, id: i64, key: &str) -> Result<(), AppError> {
+    engine::campaigns::start(&state.segments, &state.db, id, key).await?;
+    state.dispatcher.spawn(id);
+    Ok(())
+}
+
+/// Starts a draft. The key makes double clicks and second tabs start one send.
+#[server(prefix = "/api", endpoint = "campaigns/start", input = Json)]
+pub async fn start_campaign(id: i64, key: String) -> Result<(), AppError> {
+    let (state, account, _) = super::session::require_session().await?;
+    start(&state, id, &key).await?;
+    tracing::info!(user = %account.username, campaign = id, "campaign started");
+    Ok(())
+}
+
+/// `action`: `pause`, `resume` or `cancel`.
+#[server(prefix = "/api", endpoint = "campaigns/control", input = Json)]
+pub async fn control_campaign(id: i64, action: String) -> Result<(), AppError> {
+    let (state, account, _) = super::session::require_session().await?;
+    match action.as_str() {
+        "pause" => engine::campaigns::pause(&state.db, id, Some("操作员暂停")).await.map(|_| ())?,
+        "resume" => {
+            engine::campaigns::resume(&state.db, id).await?;
+            state.dispatcher.spawn(id);
+        }
+        "cancel" => engine::campaigns::cancel(&state.db, id).await.map(|_| ())?,
+        other => return Err(AppError::Rejected { message: format!("未知操作“{other}”") }.with_status()),
+    }
+    tracing::info!(user = %account.username, campaign = id, action = %action, "campaign control");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "campaigns/list", input = Json)]
+pub async fn list_campaigns() -> Result<Vec<CampaignRow>, AppError> {
+    let (state, _, _) = super::session::require_session().await?;
+    let mut out = Vec::new();
+    for c in engine::campaigns::list(&state.db).await? {
+        let p = engine::campaigns::progress(&state.db, c.id).await?;
+        out.push(convert::row(&c, &p));
+    }
+    Ok(out)
+}
+
+#[server(prefix = "/api", endpoint = "campaigns/get", input = Json)]
+pub async fn get_campaign(id: i64) -> Result<CampaignDetail, AppError> {
+    let (state, _, _) = super::session::require_session().await?;
+    let c = engine::campaigns::get(&state.db, id).await?.ok_or_else(|| AppError::NotFound.with_status())?;
+    let p = engine::campaigns::progress(&state.db, id).await?;
+    convert::detail(&state, &c, &p).await
+}
+
+#[cfg(feature = "ssr")]
+mod check;
+#[cfg(feature = "ssr")]
+mod convert;

@@ -1,0 +1,55 @@
+//! 检查模板: what can honestly be said about a campaign's template before sending.
+
+use crate::state::ServerState;
+use engine::campaigns::{Campaign, Vendor};
+use engine::provider::Content;
+
+pub async fn template_note(state: &ServerState, c: &Campaign) -> String {
+    match (&c.vendor, &c.content) {
+        (Vendor::Chuanglan, Content::Text(text)) => {
+            let slots = engine::sms::slot_count(text);
+            let len = engine::sms::char_len(&engine::sms::with_signature(&c.signature, text));
+            let mut note = format!(
+                "自定义内容：{slots} 个变量，不含变量值 {len} 字（含签名）。创蓝会在发送前审核自定义内容，审核结果以创蓝为准。"
+            );
+            if slots > engine::sms::MAX_SLOTS {
+                note.push_str(&format!("注意：变量超过 {} 个，创蓝会拒绝。", engine::sms::MAX_SLOTS));
+            }
+            if !text.contains("拒收请回复R") {
+                note.push_str("营销短信通常需要以“拒收请回复R”结尾。");
+            }
+            note
+        }
+        (Vendor::Chuanglan, Content::Template { id, .. }) if c.sandbox => {
+            match state.sandbox.config().templates.iter().find(|t| &t.id == id) {
+                Some(t) => {
+                    use engine::simulator::chuanglan::TemplateStatus as S;
+                    let status = match t.status {
+                        S::Approved => "审核通过",
+                        S::Pending => "审核中，发送会被拒绝",
+                        S::Rejected => "审核未通过，发送会被拒绝",
+                    };
+                    format!("沙箱模板 {id}：{status}（内容：{}）", t.content)
+                }
+                None => format!("沙箱中没有模板 {id}，发送会被拒绝"),
+            }
+        }
+        (Vendor::Chuanglan, Content::Template { id, .. }) => {
+            format!("创蓝没有查询模板审核状态的接口，无法确认模板 {id} 是否已通过；建议先发送测试短信到自己的手机。")
+        }
+        (Vendor::Aliyun, Content::Template { id, .. }) => {
+            match engine::settings::aliyun::credentials(&state.db, &state.key).await {
+                Ok(Some(creds)) => match state.aliyun.query_template(&creds, id).await {
+                    Ok(t) => format!(
+                        "阿里云模板 {id}：{}{}",
+                        t.label(),
+                        if t.reason.is_empty() { String::new() } else { format!("（{}）", t.reason) }
+                    ),
+                    Err(e) => format!("查询模板状态失败：{e}"),
+                },
+                _ => "阿里云未配置，无法查询模板状态".into(),
+            }
+        }
+        (Vendor::Aliyun, Content::Text(_)) => "阿里云只能按模板 CODE 发送".into(),
+    }
+}

@@ -1,0 +1,192 @@
+//! Between the builder's form and the engine's campaign types.
+
+use crate::dto::campaign::{BindingForm, BuilderOptions, CampaignDetail, CampaignForm, CampaignRow, VendorOption};
+use crate::error::AppError;
+use crate::state::ServerState;
+use engine::campaigns::{Binding, Campaign, CampaignInput, Progress, Status, Vendor};
+use engine::provider::Content;
+
+pub async fn options(state: &ServerState) -> Result<BuilderOptions, AppError> {
+    let segments = engine::segments::list(&state.db).await?;
+    let segments = segments.into_iter().map(|s| (s.id, s.name, s.cached.map(|c| c.members))).collect();
+    let mut vendors = Vec::new();
+    let cl = engine::settings::chuanglan::view(&state.db).await?;
+    let sandbox = engine::settings::chuanglan::sandbox(&state.db).await?;
+    let cl_signature = cl.config.as_ref().map(|c| c.signature.clone()).unwrap_or_default();
+    if sandbox {
+        let signature = if cl_signature.is_empty() { "沙箱测试".to_owned() } else { cl_signature.clone() };
+        vendors.push(VendorOption {
+            id: "chuanglan".into(),
+            label: "创蓝 253（沙箱）".into(),
+            signature,
+            sandbox: true,
+        });
+    } else if cl.enabled && cl.has_password {
+        vendors.push(VendorOption {
+            id: "chuanglan".into(),
+            label: "创蓝 253".into(),
+            signature: cl_signature,
+            sandbox: false,
+        });
+    }
+    let ali = engine::settings::aliyun::view(&state.db).await?;
+    if ali.enabled && ali.has_secret {
+        let signature = ali.config.map(|c| c.signature).unwrap_or_default();
+        vendors.push(VendorOption { id: "aliyun".into(), label: "阿里云".into(), signature, sandbox: false });
+    }
+    let attributes = engine::users::attribute_types(&state.db).await?;
+    let attributes = attributes.into_iter().map(|(n, t)| (n, t.as_str().to_owned())).collect();
+    Ok(BuilderOptions { segments, vendors, attributes })
+}
+
+/// The engine input and whether it goes to the sandbox, or field errors in Chinese.
+pub async fn input(state: &ServerState, f: &CampaignForm) -> Result<(CampaignInput, bool), AppError> {
+    let mut errors = Vec::new();
+    let mut push =
+        |field: &str, m: &str| errors.push(crate::dto::FieldError { field: field.into(), message: m.into() });
+    if f.name.trim().is_empty() {
+        push("name", "请填写活动名称");
+    }
+    if f.segment_id.is_none() {
+        push("segment", "请选择分群");
+    }
+    let vendor = Vendor::parse(&f.vendor);
+    if vendor.is_none() {
+        push("vendor", "请选择短信服务商");
+    }
+    let signature = f.signature.trim().trim_start_matches('【').trim_end_matches('】').to_owned();
+    if let Err(e) = engine::validate::signature("signature", &signature) {
+        push("signature", &e.message);
+    }
+    let content = if f.mode == "template" {
+        if f.template_id.trim().is_empty() {
+            push("template_id", "请填写模板 ID");
+        }
+        let params =
+            f.template_params.split([',', '，']).map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect();
+        Content::Template { id: f.template_id.trim().to_owned(), params }
+    } else {
+        if f.content.trim().is_empty() {
+            push("content", "请填写短信内容");
+        }
+        if vendor == Some(Vendor::Aliyun) {
+            push("content", "阿里云只能按模板 CODE 发送，请切换到“模板”");
+        }
+        Content::Text(f.content.trim().to_owned())
+    };
+    let slots = engine::campaigns::slots(&content);
+    if f.bindings.len() != slots || f.bindings.iter().any(|b| b.attribute.trim().is_empty()) {
+        push("bindings", &format!("内容有 {slots} 个变量，请为每个变量选择属性"));
+    }
+    let scheduled_at = schedule(&f.schedule).unwrap_or_else(|m| {
+        push("schedule", &m);
+        None
+    });
+    if !errors.is_empty() {
+        return Err(AppError::Validation { errors }.with_status());
+    }
+    let sandbox = vendor == Some(Vendor::Chuanglan) && engine::settings::chuanglan::sandbox(&state.db).await?;
+    let bindings = f.bindings.iter().map(binding).collect();
+    let input = CampaignInput {
+        name: f.name.trim().to_owned(),
+        segment_id: f.segment_id.unwrap_or_default(),
+        vendor: vendor.unwrap_or(Vendor::Chuanglan),
+        signature,
+        content,
+        bindings,
+        scheduled_at,
+    };
+    Ok((input, sandbox))
+}
+
+fn binding(b: &BindingForm) -> Binding {
+    let fallback = (!b.skip).then(|| b.fallback.trim().to_owned());
+    Binding { attribute: b.attribute.trim().to_owned(), fallback }
+}
+
+fn schedule(raw: &str) -> Result<Option<i64>, String> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    match engine::users::values::parse(engine::users::AttrType::Datetime, raw.trim()) {
+        Ok(engine::users::Value::Time(t)) if t > engine::clock::now() => Ok(Some(t)),
+        Ok(_) => Err("定时发送的时间应晚于现在".into()),
+        Err(_) => Err("时间格式应为 2024-05-20 08:30".into()),
+    }
+}
+
+/// A campaign that is not stored, for previews.
+pub fn transient(input: &CampaignInput, sandbox: bool) -> Campaign {
+    Campaign {
+        id: 0,
+        name: input.name.clone(),
+        segment_id: input.segment_id,
+        vendor: input.vendor,
+        sandbox,
+        signature: input.signature.clone(),
+        content: input.content.clone(),
+        bindings: input.bindings.clone(),
+        status: Status::Draft,
+        status_reason: None,
+        scheduled_at: input.scheduled_at,
+        planned: None,
+        units: None,
+        created_by: String::new(),
+        created_at: engine::clock::now(),
+        started_at: None,
+        finished_at: None,
+    }
+}
+
+fn vendor_label(c: &Campaign) -> String {
+    match (c.vendor, c.sandbox) {
+        (Vendor::Chuanglan, true) => "创蓝 253（沙箱）".into(),
+        (Vendor::Chuanglan, false) => "创蓝 253".into(),
+        (Vendor::Aliyun, _) => "阿里云".into(),
+    }
+}
+
+pub fn row(c: &Campaign, p: &Progress) -> CampaignRow {
+    let time = |t: Option<i64>| t.map(engine::clock::display);
+    CampaignRow {
+        id: c.id,
+        name: c.name.clone(),
+        status: c.status.as_str().to_owned(),
+        status_label: c.status.label().to_owned(),
+        status_reason: c.status_reason.clone(),
+        vendor_label: vendor_label(c),
+        sandbox: c.sandbox,
+        planned: c.planned,
+        submitted: p.submitted,
+        failed: p.failed,
+        unknown: p.unknown,
+        queued: p.queued + p.sending,
+        created_at: engine::clock::display(c.created_at),
+        scheduled_at: time(c.scheduled_at),
+        started_at: time(c.started_at),
+        finished_at: time(c.finished_at),
+    }
+}
+
+pub async fn detail(state: &ServerState, c: &Campaign, p: &Progress) -> Result<CampaignDetail, AppError> {
+    let segment =
+        engine::segments::get(&state.db, c.segment_id).await?.map(|s| s.name).unwrap_or_else(|| "（已删除）".into());
+    let content = match &c.content {
+        Content::Text(t) => t.clone(),
+        Content::Template { id, params } => format!("模板 {id}（参数：{}）", params.join("，")),
+    };
+    let elapsed = c.started_at.map(|s| (c.finished_at.unwrap_or_else(engine::clock::now) - s).max(1));
+    let rate = elapsed.filter(|_| p.submitted > 0).map(|e| p.submitted as f64 / e as f64);
+    let eta_secs = rate
+        .filter(|r| *r > 0.0 && c.status == Status::Sending)
+        .map(|r| ((p.queued + p.sending) as f64 / r).ceil() as u64);
+    Ok(CampaignDetail {
+        row: row(c, p),
+        segment,
+        signature: c.signature.clone(),
+        content,
+        units: c.units,
+        rate,
+        eta_secs,
+    })
+}

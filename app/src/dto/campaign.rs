@@ -1,0 +1,94 @@
+//! Campaigns as the builder and the campaign pages see them.
+
+use serde::{Deserialize, Serialize};
+
+/// What the builder can offer: segments, vendors that can send, attributes for bindings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuilderOptions {
+    /// (id, name, last counted members)
+    pub segments: Vec<(i64, String, Option<u64>)>,
+    pub vendors: Vec<VendorOption>,
+    /// (name, type)
+    pub attributes: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VendorOption {
+    /// `chuanglan` or `aliyun`.
+    pub id: String,
+    pub label: String,
+    pub signature: String,
+    pub sandbox: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BindingForm {
+    pub attribute: String,
+    pub fallback: String,
+    /// Skip users without the attribute instead of using `fallback`.
+    pub skip: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignForm {
+    pub name: String,
+    pub segment_id: Option<i64>,
+    pub vendor: String,
+    pub signature: String,
+    /// `text` (自定义内容) or `template` (模板ID / TemplateCode).
+    pub mode: String,
+    pub content: String,
+    pub template_id: String,
+    /// Template parameter names, comma separated (Chuanglan `param1,param2`; Aliyun `name,code`).
+    pub template_params: String,
+    pub bindings: Vec<BindingForm>,
+    /// `YYYY-MM-DDTHH:MM` in Asia/Shanghai, empty to send when started.
+    pub schedule: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewView {
+    pub members: u64,
+    pub no_phone: u64,
+    pub invalid_phone: u64,
+    pub duplicate_phone: u64,
+    pub missing_values: u64,
+    pub messages: u64,
+    pub units: u64,
+    /// (masked phone, text, characters, units)
+    pub samples: Vec<(String, String, u64, u32)>,
+    /// What is known about the template's approval, in Chinese.
+    pub template_note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignRow {
+    pub id: i64,
+    pub name: String,
+    pub status: String,
+    pub status_label: String,
+    pub status_reason: Option<String>,
+    pub vendor_label: String,
+    pub sandbox: bool,
+    pub planned: Option<u64>,
+    pub submitted: u64,
+    pub failed: u64,
+    pub unknown: u64,
+    pub queued: u64,
+    pub created_at: String,
+    pub scheduled_at: Option<String>,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignDetail {
+    pub row: CampaignRow,
+    pub segment: String,
+    pub signature: String,
+    pub content: String,
+    pub units: Option<u64>,
+    /// Messages per second over the last sample, and the estimated seconds left.
+    pub rate: Option<f64>,
+    pub eta_secs: Option<u64>,
+}

@@ -1,0 +1,89 @@
+//! Wires the campaign dispatcher to the stored vendor settings (server only): which client and
+//! credentials a campaign sends through, the sandbox for sandbox campaigns, and the scheduler
+//! that starts campaigns when their time comes.
+
+use engine::campaigns::dispatch::{Dispatcher, Providers};
+use engine::campaigns::{Campaign, Vendor};
+use engine::provider::{aliyun, chuanglan, ErrorClass, ProviderError, SmsProvider};
+use engine::secrets::MasterKey;
+use engine::settings::chuanglan::{Config, Credentials};
+use engine::Db;
+use std::sync::Arc;
+
+pub struct VendorAccounts {
+    pub db: Db,
+    pub key: MasterKey,
+    pub sandbox: Arc<engine::simulator::chuanglan::Simulator>,
+    pub chuanglan: chuanglan::Client,
+    pub aliyun: aliyun::Client,
+}
+
+fn not_ready(vendor: &str) -> ProviderError {
+    ProviderError::new(
+        ErrorClass::Configuration,
+        "not-configured",
+        format!("{vendor}未配置或已停用，请在短信配置中开通"),
+    )
+}
+
+#[async_trait::async_trait]
+impl Providers for VendorAccounts {
+    async fn provider(&self, c: &Campaign) -> Result<Arc<dyn SmsProvider>, ProviderError> {
+        let settings_error = |e: engine::settings::SettingsError| {
+            ProviderError::new(ErrorClass::Configuration, "settings", format!("读取短信配置失败：{e}"))
+        };
+        match c.vendor {
+            Vendor::Chuanglan if c.sandbox => {
+                let sim = self.sandbox.config();
+                let config = Config {
+                    signature: c.signature.clone(),
+                    account: sim.account,
+                    host: self.sandbox.addr.to_string(),
+                    plain_http: true,
+                    options: engine::settings::chuanglan::Options::default(),
+                };
+                let creds = Credentials { config, password: sim.password };
+                Ok(Arc::new(chuanglan::Provider { client: self.chuanglan.clone(), creds }))
+            }
+            Vendor::Chuanglan => {
+                let view = engine::settings::chuanglan::view(&self.db).await.map_err(settings_error)?;
+                let creds =
+                    engine::settings::chuanglan::credentials(&self.db, &self.key).await.map_err(settings_error)?;
+                match creds.filter(|_| view.enabled) {
+                    Some(creds) => Ok(Arc::new(chuanglan::Provider { client: self.chuanglan.clone(), creds })),
+                    None => Err(not_ready("创蓝")),
+                }
+            }
+            Vendor::Aliyun => {
+                let view = engine::settings::aliyun::view(&self.db).await.map_err(settings_error)?;
+                let creds = engine::settings::aliyun::credentials(&self.db, &self.key).await.map_err(settings_error)?;
+                match creds.filter(|_| view.enabled) {
+                    Some(creds) => Ok(Arc::new(aliyun::Provider { client: self.aliyun.clone(), creds })),
+                    None => Err(not_ready("阿里云")),
+                }
+            }
+        }
+    }
+}
+
+/// Starts due scheduled campaigns once a second; the schedule id is the idempotency key, so a
+/// restart or a concurrent manual start never starts one twice.
+pub fn spawn_scheduler(db: Db, index: Arc<engine::segments::Index>, dispatcher: Arc<Dispatcher>) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            let due: Result<Vec<i64>, _> =
+                sqlx_due(&db).await.map_err(|e| tracing::warn!(error = %e, "scheduler query failed"));
+            for id in due.unwrap_or_default() {
+                match engine::campaigns::start(&index, &db, id, &format!("schedule-{id}")).await {
+                    Ok(_) => dispatcher.spawn(id),
+                    Err(e) => tracing::warn!(campaign = id, error = %e, "scheduled start failed"),
+                }
+            }
+        }
+    });
+}
+
+async fn sqlx_due(db: &Db) -> Result<Vec<i64>, engine::campaigns::CampaignError> {
+    engine::campaigns::due(db, engine::clock::now()).await
+}

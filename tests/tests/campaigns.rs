@@ -1,0 +1,91 @@
+//! Campaigns through the running server and its sandbox: preview and reconciliation, field
+//! errors, start once per key, progress to completion, pause with a reason.
+
+mod common;
+
+use common::{campaign_form, spawn_app, TestApp};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+async fn json_call(app: &TestApp, endpoint: &str, body: Value) -> Value {
+    let (status, text) = app.call(endpoint, body).await;
+    assert_eq!(status, 200, "{endpoint}: {text}");
+    serde_json::from_str(&text).expect("json")
+}
+
+async fn seeded(users: usize) -> (TestApp, i64) {
+    let app = spawn_app().await;
+    app.login().await;
+    let mut csv = String::from("user_id,phone,name\n");
+    for i in 0..users {
+        let name = if i % 2 == 0 { format!("用户{i}") } else { String::new() };
+        csv.push_str(&format!("u{i},{},{name}\n", 13_900_000_000u64 + i as u64));
+    }
+    csv.push_str("x1,,无号\n");
+    let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("u.csv");
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let res = app.http.post(app.url("/api/users/import")).multipart(form).send().await.expect("upload");
+    assert_eq!(res.status(), 200);
+    json_call(&app, "settings/chuanglan/sandbox", json!({"on": true})).await;
+    let seg = json!({"form": {"id": null, "name": "全部", "description": "", "kind": "rule", "list": "",
+        "rule": {"all": true, "conditions": [{"attribute": "name", "op": "is_set", "values": []}], "groups": []}}});
+    let id = json_call(&app, "segments/save", seg).await["id"].as_i64().expect("segment");
+    (app, id)
+}
+
+async fn wait_status(app: &TestApp, id: i64, status: &str) -> Value {
+    for _ in 0..200 {
+        let c = json_call(app, "campaigns/get", json!({"id": id})).await;
+        if c["row"]["status"] == status {
+            return c;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("campaign {id} never became {status}");
+}
+
+#[tokio::test]
+async fn preview_reconciles_and_a_sandbox_campaign_completes_once() {
+    let (app, seg) = seeded(30).await;
+    let options = json_call(&app, "campaigns/options", json!({})).await;
+    assert_eq!(options["vendors"][0]["label"], "创蓝 253（沙箱）");
+
+    let mut skip = campaign_form(seg);
+    skip["bindings"][0]["skip"] = json!(true);
+    let p = json_call(&app, "campaigns/preview", json!({"form": skip})).await;
+    assert_eq!((p["members"].as_u64(), p["no_phone"].as_u64(), p["messages"].as_u64()), (Some(16), Some(1), Some(15)));
+    let p = json_call(&app, "campaigns/preview", json!({"form": campaign_form(seg)})).await;
+    assert_eq!(p["messages"].as_u64(), Some(15), "every member with a phone has a name: {p}");
+    assert!(p["samples"][0][1].as_str().is_some_and(|t| t.starts_with("【示例商城】用户0您好")), "{p}");
+    assert!(p["template_note"].as_str().is_some_and(|n| n.contains("创蓝会在发送前审核")), "{p}");
+
+    let id =
+        json_call(&app, "campaigns/create", json!({"form": campaign_form(seg), "start_now": true, "key": "tab-1"}))
+            .await
+            .as_i64()
+            .expect("id");
+    let (status, _) = app.call("campaigns/start", json!({"id": id, "key": "tab-1"})).await;
+    assert_eq!(status, 200, "the same key again is a no-op");
+    let (status, body) = app.call("campaigns/start", json!({"id": id, "key": "tab-2"})).await;
+    assert!(status == 400 && body.contains("不能再次开始"), "{status} {body}");
+    let done = wait_status(&app, id, "completed").await;
+    assert_eq!((done["row"]["submitted"].as_u64(), done["row"]["planned"].as_u64()), (Some(15), Some(15)));
+    assert_eq!(done["row"]["vendor_label"], "创蓝 253（沙箱）");
+    let list = json_call(&app, "campaigns/list", json!({})).await;
+    assert_eq!(list[0]["status_label"], "已完成");
+}
+
+#[tokio::test]
+async fn builder_errors_name_their_fields() {
+    let (app, seg) = seeded(3).await;
+    let mut bad = campaign_form(seg);
+    bad["name"] = json!("");
+    bad["bindings"] = json!([]);
+    bad["schedule"] = json!("2001-01-01 08:00");
+    let (status, body) = app.call("campaigns/create", json!({"form": bad, "start_now": false, "key": "k"})).await;
+    assert_eq!(status, 422, "{body}");
+    for field in ["\"name\"", "\"bindings\"", "\"schedule\""] {
+        assert!(body.contains(field), "{field} missing in {body}");
+    }
+    assert!(body.contains("晚于现在"), "{body}");
+}

@@ -58,6 +58,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/segments") view=pages::segments::SegmentsPage/>
                     <Route path=path!("/segments/new") view=pages::segments::SegmentEditorPage/>
                     <Route path=path!("/segments/:id") view=pages::segments::SegmentEditorPage/>
+                    <Route path=path!("/campaigns") view=pages::campaigns::CampaignsPage/>
+                    <Route path=path!("/campaigns/new") view=pages::campaigns::CampaignBuilderPage/>
+                    <Route path=path!("/campaigns/:id") view=pages::campaigns::CampaignPage/>
                     <Route path=path!("/settings/sms") view=pages::sms_settings::SmsSettingsPage/>
                     <Route path=path!("/account") view=pages::account::AccountPage/>
                 </ParentRoute>

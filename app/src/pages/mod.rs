@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod account;
+pub mod campaigns;
 pub mod login;
 pub mod segments;
 pub mod shell;

@@ -21,6 +21,7 @@ pub fn Shell() -> impl IntoView {
                 <A href="/users" exact=true>"用户"</A>
                 <A href="/users/lookup">"用户细查"</A>
                 <A href="/segments">"分群"</A>
+                <A href="/campaigns">"活动"</A>
                 <A href="/settings/sms">{text::NAV_SMS_SETTINGS}</A>
                 <A href="/account">{text::NAV_ACCOUNT}</A>
             </nav>

@@ -1,0 +1,81 @@
+// Browser test of the full builder in sandbox mode: from users and a segment to a completed
+// campaign with its progress bar. Usage: node campaign.test.mjs /path/to/chuda
+import { startServer, launchBrowser, watch, assert, run, cleanup, hydrated as h, ADMIN_PASSWORD } from './harness.mjs';
+
+const binary = process.argv[2];
+const server = await startServer(binary);
+const browser = await launchBrowser();
+const page = await browser.newPage();
+const seen = watch(page);
+const hydrated = () => h(page);
+
+let csv = 'user_id,phone,name,city\n';
+for (let i = 0; i < 40; i++) csv += `u${i},${13700000000 + i},${i % 4 === 0 ? '' : `用户${i}`},上海\n`;
+csv += 'dup,13700000001,重复,上海\n';
+
+async function api(endpoint, body) {
+  const r = await page.request.post(`${server.base}/api/${endpoint}`, { data: body });
+  assert(r.ok(), `${endpoint}: ${r.status()} ${await r.text()}`);
+  return r.json();
+}
+
+const failed = await run([
+  ['setup: login, sandbox on, users imported, a segment saved', async () => {
+    await page.goto(`${server.base}/login`, { waitUntil: 'networkidle' });
+    await hydrated();
+    await page.fill('#username', 'admin');
+    await page.fill('#password', ADMIN_PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL('**/settings/sms');
+    await api('settings/chuanglan/sandbox', { on: true });
+    await page.goto(`${server.base}/users`, { waitUntil: 'networkidle' });
+    await hydrated();
+    await page.setInputFiles('#f-file', { name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.click('#import-submit');
+    await page.waitForURL(/\/users\?import=\d+/);
+    await api('segments/save', { form: { id: null, name: '上海', description: '', kind: 'rule', list: '',
+      rule: { all: true, conditions: [{ attribute: 'city', op: 'eq', values: ['上海'] }], groups: [] } } });
+  }],
+  ['the builder explains missing fields in Chinese', async () => {
+    await page.goto(`${server.base}/campaigns/new`, { waitUntil: 'networkidle' });
+    await hydrated();
+    await page.click('#campaign-preview');
+    const err = page.locator('.field-error[data-field=name]');
+    await err.waitFor();
+    assert((await err.textContent()).includes('活动名称'), await err.textContent());
+  }],
+  ['preview shows the template note, reconciliation and a rendered sample', async () => {
+    await page.fill('#f-name', '周年庆');
+    await page.fill('#f-content', '{$var}您好，周年庆满100减20，拒收请回复R');
+    await page.locator('.binding-attr').first().selectOption('name');
+    await page.locator('.binding-fallback').first().fill('会员');
+    await page.click('#campaign-preview');
+    await page.waitForSelector('[data-testid=reconciliation]');
+    assert(await page.textContent('[data-testid=messages]') === '40', await page.textContent('[data-testid=reconciliation]'));
+    assert((await page.textContent('[data-testid=template-note]')).includes('创蓝会在发送前审核'), 'template note');
+    const sample = await page.locator('ul.samples li').first().textContent();
+    assert(sample.includes('【') && sample.includes('会员您好') && sample.includes('137****0000'), sample);
+  }],
+  ['立即发送 opens the campaign page, which reaches 已完成 with every message submitted', async () => {
+    await page.click('#campaign-send');
+    await page.waitForURL(/\/campaigns\/\d+$/);
+    await hydrated();
+    await page.waitForFunction(() => document.querySelector('[data-testid=campaign-status]')?.textContent === '已完成',
+      null, { timeout: 20000 });
+    const text = await page.textContent('[data-testid=progress-text]');
+    assert(text.includes('计划 40 条') && text.includes('已提交 40'), text);
+    assert((await page.textContent('#campaign-progress progress, progress')) !== null, 'progress bar');
+  }],
+  ['the campaign list shows it completed', async () => {
+    await page.goto(`${server.base}/campaigns`, { waitUntil: 'networkidle' });
+    const row = await page.locator('#campaigns tbody tr').first().textContent();
+    assert(row.includes('周年庆') && row.includes('已完成') && row.includes('沙箱'), row);
+  }],
+  ['no page errors or console errors', async () => {
+    assert(seen.problems.length === 0, seen.problems.join('\n'));
+  }],
+]);
+await page.screenshot({ path: 'artifacts/campaign.png', fullPage: true }).catch(() => {});
+if (failed) console.log(`server log:\n${server.log()}`);
+await cleanup(server, browser);
+process.exit(failed ? 1 : 0);

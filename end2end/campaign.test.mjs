@@ -56,6 +56,14 @@ const failed = await run([
     const sample = await page.locator('ul.samples li').first().textContent();
     assert(sample.includes('【') && sample.includes('会员您好') && sample.includes('137****0000'), sample);
   }],
+  ['测试发送 sends the rendered message to a typed phone through the sandbox', async () => {
+    await page.fill('#f-test-phones', '13812345678, 12');
+    await page.click('#campaign-test');
+    const result = page.locator('[data-testid=campaign-test-result]');
+    await result.waitFor();
+    const text = await result.textContent();
+    assert(text.includes('沙箱') && text.includes('138****5678') && text.includes('msgId') && text.includes('12（'), text);
+  }],
   ['立即发送 opens the campaign page, which reaches 已完成 with every message submitted', async () => {
     await page.click('#campaign-send');
     await page.waitForURL(/\/campaigns\/\d+$/);

@@ -33,6 +33,38 @@ pub async fn preview_campaign(form: CampaignForm) -> Result<PreviewView, AppErro
     })
 }
 
+/// 测试发送: the campaign's message, with the values of the first member who would receive it
+/// (or the fallbacks), to the phones typed in the form — through the campaign's vendor.
+#[server(prefix = "/api", endpoint = "campaigns/test-send", input = Json)]
+pub async fn test_send_campaign(form: CampaignForm, phones: String) -> Result<crate::dto::TestSendResult, AppError> {
+    use engine::campaigns::dispatch::Providers;
+    let (state, account, _) = super::session::require_session().await?;
+    let (input, sandbox) = convert::input(&state, &form).await?;
+    let (ok, invalid) = super::phones::parse(&phones);
+    super::phones::check_test_send(&ok, &invalid, None)?;
+    let draft = convert::transient(&input, sandbox);
+    let values = convert::sample_values(&state, &draft).await?;
+    let accounts = convert::accounts(&state);
+    let provider = accounts.provider(&draft).await?;
+    let messages =
+        ok.iter().map(|p| engine::provider::OutMessage { phone: p.clone(), values: values.clone() }).collect();
+    let batch = engine::provider::Batch {
+        signature: draft.signature.clone(),
+        content: draft.content.clone(),
+        messages,
+        uid: None,
+    };
+    let sent = provider.submit(&batch).await?;
+    tracing::info!(user = %account.username, phones = ok.len(), sandbox, "campaign test send");
+    Ok(crate::dto::TestSendResult {
+        sandbox,
+        endpoint: sent.endpoint,
+        msg_id: sent.msg_id,
+        sent_to: ok.iter().map(|p| engine::phone::mask(p)).collect(),
+        invalid,
+    })
+}
+
 /// Saves the campaign (draft, or scheduled when a time is given); `start_now` also starts it.
 #[server(prefix = "/api", endpoint = "campaigns/create", input = Json)]
 pub async fn create_campaign(form: CampaignForm, start_now: bool, key: String) -> Result<i64, AppError> {

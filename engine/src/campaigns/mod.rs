@@ -18,7 +18,7 @@ pub mod dispatch;
 mod plan;
 mod repo;
 
-pub use plan::{plan, preview, Preview, Reconciliation};
+pub use plan::{plan, preview, preview_values, Preview, Reconciliation};
 pub use repo::{cancel, create, due, get, list, pause, progress, recipients_of, resume, start, Progress, RecipientRow};
 
 use crate::provider::Content;

@@ -152,3 +152,21 @@ pub async fn preview(
     .await?;
     Ok((r, samples.into_inner().unwrap_or_else(|p| p.into_inner())))
 }
+
+/// The reconciliation and the values of the first planned message, if any (for test sends).
+pub async fn preview_values(
+    index: &Index,
+    db: &Db,
+    c: &Campaign,
+) -> Result<(Reconciliation, Option<Vec<String>>), CampaignError> {
+    let first = std::sync::Mutex::new(None);
+    let r = plan(index, db, c, |chunk| {
+        let mut f = first.lock().unwrap_or_else(|p| p.into_inner());
+        if f.is_none() {
+            *f = chunk.into_iter().next().map(|p| p.values);
+        }
+        async { Ok(()) }
+    })
+    .await?;
+    Ok((r, first.into_inner().unwrap_or_else(|p| p.into_inner())))
+}

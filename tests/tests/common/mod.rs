@@ -139,6 +139,7 @@ pub fn all_server_fns() -> Vec<(&'static str, serde_json::Value)> {
         ("segments/delete", json!({"id": 1})),
         ("segments/members", json!({"id": 1, "offset": 0})),
         ("campaigns/options", json!({})),
+        ("campaigns/test-send", json!({"form": campaign_form(1), "phones": "13800138000"})),
         ("campaigns/preview", json!({"form": campaign_form(1)})),
         ("campaigns/create", json!({"form": campaign_form(1), "start_now": true, "key": "k"})),
         ("campaigns/start", json!({"id": 1, "key": "k"})),

@@ -190,3 +190,30 @@ pub async fn detail(state: &ServerState, c: &Campaign, p: &Progress) -> Result<C
         eta_secs,
     })
 }
+
+/// Values for a test send: those of the first member who would receive the campaign, else the
+/// fallbacks (a variable without either is an error).
+pub async fn sample_values(state: &ServerState, c: &Campaign) -> Result<Vec<String>, AppError> {
+    let (_, samples) = engine::campaigns::preview_values(&state.segments, &state.db, c).await?;
+    if let Some(values) = samples {
+        return Ok(values);
+    }
+    c.bindings
+        .iter()
+        .map(|b| {
+            b.fallback.clone().ok_or_else(|| {
+                AppError::field("bindings", "分群中没有可用的用户，请为每个变量填写缺省值后再测试发送").with_status()
+            })
+        })
+        .collect()
+}
+
+pub fn accounts(state: &ServerState) -> crate::sending::VendorAccounts {
+    crate::sending::VendorAccounts {
+        db: state.db.clone(),
+        key: state.key.clone(),
+        sandbox: state.sandbox.clone(),
+        chuanglan: state.chuanglan.clone(),
+        aliyun: state.aliyun.clone(),
+    }
+}

@@ -2,7 +2,7 @@
 //! one binding per variable with a fallback or skip, schedule; 检查模板并预览 shows the
 //! template note, the reconciliation and sample messages before anything is sent.
 
-use crate::api::campaigns::{load_builder_options, preview_campaign, CreateCampaign};
+use crate::api::campaigns::{load_builder_options, preview_campaign, test_send_campaign, CreateCampaign};
 use crate::components::{error_for, Field, Notice, TextArea};
 use crate::dto::campaign::{BindingForm, BuilderOptions, CampaignForm, PreviewView};
 use crate::error::AppError;
@@ -121,6 +121,34 @@ fn Builder(options: BuilderOptions) -> AnyView {
     };
     let status = Signal::derive(move || error.get().map(|e| Err(error_text(&e))));
     let attrs = StoredValue::new(options.attributes.clone());
+    let test_phones = RwSignal::new(String::new());
+    let test = Action::new(move |(f, phones): &(CampaignForm, String)| {
+        let (f, phones) = (f.clone(), phones.clone());
+        async move { test_send_campaign(f, phones).await }
+    });
+    let test_status = Signal::derive(move || {
+        test.value().get().map(|r| match r {
+            Ok(t) => Ok(format!(
+                "{}已发送到 {}，msgId {}（接口 {}）{}",
+                if t.sandbox { "（沙箱）" } else { "" },
+                t.sent_to.join("、"),
+                t.msg_id,
+                t.endpoint,
+                if t.invalid.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "；未发送：{}",
+                        t.invalid.iter().map(|p| format!("{}（{}）", p.input, p.reason)).collect::<Vec<_>>().join("、")
+                    )
+                }
+            )),
+            Err(e) => Err(e
+                .field_message("test_phones")
+                .or_else(|| e.field_message("bindings"))
+                .unwrap_or_else(|| error_text(&e))),
+        })
+    });
     view! {
         <form class="card" id="campaign-form" on:submit=move |ev| { ev.prevent_default(); preview.dispatch(form()); }>
             <Field name="name" label="活动名称" value=name error=error_for(error, "name")/>
@@ -183,6 +211,16 @@ fn Builder(options: BuilderOptions) -> AnyView {
                     on:click=move |_| submit(true)>"立即发送"</button>
             </div>
             <Notice message=status test_id="campaign-status"/>
+            <div class="test-send" id="campaign-test-send">
+                <h3>"测试发送"</h3>
+                <div class="field inline">
+                    <input id="f-test-phones" aria-label="测试手机号" placeholder="手机号，多个用逗号分隔" bind:value=test_phones/>
+                    <button type="button" id="campaign-test" disabled=move || test.pending().get()
+                        on:click=move |_| { test.dispatch((form(), test_phones.get())); }>"发送测试短信"</button>
+                </div>
+                <p class="field-help">"使用分群中第一位会收到短信的用户的变量值（没有时用缺省值），经本活动的服务商发送。"</p>
+                <Notice message=test_status test_id="campaign-test-result"/>
+            </div>
         </form>
         {move || preview_result.get().map(|p| view! { <PreviewCard p/> })}
     }

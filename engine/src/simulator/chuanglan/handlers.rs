@@ -54,6 +54,8 @@ async fn stats(AxState(shared): AxState<Shared>) -> Json<Value> {
     Json(json!({
         "requests": s.counters.requests,
         "accepted_phones": s.counters.accepted_phones,
+        // Distinct phones among the kept records (only meaningful with records on).
+        "distinct_phones": s.accepted.iter().map(|a| a.phone.as_str()).collect::<std::collections::HashSet<_>>().len(),
         "balance": s.config.balance,
         "pending_reports": s.scheduled.len() + s.pull_queue.len(),
     }))

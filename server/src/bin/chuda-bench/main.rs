@@ -1,9 +1,13 @@
 //! `chuda-bench`: throughput figures for the README (not a test).
 //!
+//! `chuda-bench campaign --sim URL [--recipients N] [--concurrency N]`: see `campaign.rs`.
+//!
 //! `chuda-bench chuanglan --sim http://127.0.0.1:PORT` measures, against a running
 //! `chuda simulate-253`, (a) the simulator's raw capacity with a load generator posting one
 //! identical 1000-phone request body, and (b) chuda's Chuanglan client building and sending
 //! equivalent 1000-phone batches from this one process, then prints both and their ratio.
+
+mod campaign;
 
 use engine::provider::chuanglan::Client;
 use engine::provider::{Batch, Content, OutMessage};
@@ -20,8 +24,8 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let argv: Vec<String> = std::env::args().skip(1).collect();
-    if argv.first().map(String::as_str) != Some("chuanglan") {
-        return Err("usage: chuda-bench chuanglan --sim URL [--seconds N] [--concurrency N]".into());
+    if !matches!(argv.first().map(String::as_str), Some("chuanglan" | "campaign")) {
+        return Err("usage: chuda-bench chuanglan|campaign --sim URL [--seconds N] [--concurrency N]".into());
     }
     let value = |flag: &str| argv.iter().position(|a| a == flag).and_then(|i| argv.get(i + 1)).cloned();
     Ok(Args {
@@ -118,6 +122,23 @@ async fn client_throughput(args: &Args) -> f64 {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    let argv: Vec<String> = std::env::args().collect();
+    if argv.get(1).map(String::as_str) == Some("campaign") {
+        let value = |flag: &str| argv.iter().position(|a| a == flag).and_then(|i| argv.get(i + 1)).cloned();
+        let Some(sim) = value("--sim") else {
+            eprintln!("usage: chuda-bench campaign --sim URL [--recipients N] [--concurrency N]");
+            return std::process::ExitCode::from(2);
+        };
+        let recipients = value("--recipients").and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+        let concurrency = value("--concurrency").and_then(|v| v.parse().ok()).unwrap_or(4);
+        return match campaign::run(&sim, recipients, concurrency).await {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("chuda-bench: {e:#}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {

@@ -58,6 +58,8 @@ pub struct SendingSettings {
     pub max_attempts: u32,
     /// First retry delay in milliseconds (doubles per attempt, with jitter).
     pub backoff_ms: u64,
+    /// Seconds between pulls of delivery reports (Chuanglan §7.1); 0 turns the pull off.
+    pub pull_receipts_secs: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -75,7 +77,13 @@ impl Default for Settings {
             security: SecuritySettings { master_key: String::new() },
             auth: AuthSettings { admin_password: String::new() },
             log: LogSettings { level: "info".into() },
-            sending: SendingSettings { rate_per_sec: 1_000.0, concurrency: 2, max_attempts: 5, backoff_ms: 2_000 },
+            sending: SendingSettings {
+                rate_per_sec: 1_000.0,
+                concurrency: 2,
+                max_attempts: 5,
+                backoff_ms: 2_000,
+                pull_receipts_secs: 10,
+            },
         }
     }
 }

@@ -111,6 +111,49 @@ impl Dispatcher {
         });
     }
 
+    /// Pulls delivery reports for every campaign that still has `unknown` recipients or is
+    /// sending, stores them and settles what they prove. Returns (stored, settled).
+    pub async fn pull_receipts(&self) -> Result<(u64, u64), CampaignError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT c.id FROM campaigns c WHERE c.status = 'sending'              OR EXISTS (SELECT 1 FROM recipients r WHERE r.campaign_id = c.id AND r.status = 'unknown')",
+        )
+        .fetch_all(&self.db)
+        .await?;
+        let mut seen = HashSet::new();
+        let (mut stored, mut settled) = (0, 0);
+        for id in ids {
+            let Some(c) = get(&self.db, id).await? else { continue };
+            // One pull per account: the vendor deletes what it returns (Chuanglan §7.1).
+            if !seen.insert((c.vendor, c.sandbox)) {
+                continue;
+            }
+            let Ok(provider) = self.providers.provider(&c).await else { continue };
+            match provider.pull_reports().await {
+                Ok(reports) if !reports.is_empty() => {
+                    let (a, b) = super::receipts::store(&self.db, &reports).await?;
+                    stored += a;
+                    settled += b;
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(campaign = id, code = %e.code, "pulling delivery reports failed"),
+            }
+        }
+        Ok((stored, settled))
+    }
+
+    /// Pulls receipts every `every` (the fallback when no push arrives).
+    pub fn spawn_receipts_loop(self: &Arc<Self>, every: Duration) {
+        let me = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                if let Err(e) = me.pull_receipts().await {
+                    tracing::warn!(error = %e, "receipt loop failed");
+                }
+            }
+        });
+    }
+
     /// Whether loops are running for `id`.
     pub fn is_running(&self, id: i64) -> bool {
         self.running.lock().unwrap_or_else(|p| p.into_inner()).contains(&id)

@@ -16,6 +16,7 @@
 
 pub mod dispatch;
 mod plan;
+pub mod receipts;
 mod repo;
 
 pub use plan::{plan, preview, preview_values, Preview, Reconciliation};
@@ -24,7 +25,7 @@ pub use repo::{cancel, create, due, get, list, pause, progress, recipients_of, r
 use crate::provider::Content;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Vendor {
     Chuanglan,

@@ -255,3 +255,46 @@ async fn pause_and_cancel_stop_sending() {
     assert_eq!((p.cancelled + p.submitted, p.submitted), (3_999, at_pause), "a claimed batch is released on pause");
     assert!(resume(&w.db, c.id).await.is_err(), "a cancelled campaign cannot resume");
 }
+
+#[tokio::test]
+async fn reports_settle_unknown_recipients_once_and_are_stored_once() {
+    let w = world(30).await;
+    w.sim.configure(|c| {
+        c.reports = true;
+        c.report_delay_ms = 0;
+    });
+    let c = create(&w.db, &text_campaign(&w, Some("会员")), false, "t").await.expect("create");
+    start(&w.index, &w.db, c.id, "k").await.expect("start");
+    let d = dispatcher(&w, fast());
+    d.spawn(c.id);
+    wait_for(&w, c.id, Status::Completed).await;
+    // As if the answers had been lost: the vendor has the messages, we do not know it.
+    sqlx::query("UPDATE recipients SET status = 'unknown', msg_id = NULL WHERE campaign_id = ? AND id % 3 = 0")
+        .bind(c.id)
+        .execute(&w.db)
+        .await
+        .expect("forget");
+    let unknown = progress(&w.db, c.id).await.expect("p").unknown;
+    assert!(unknown > 0);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (stored, settled) = d.pull_receipts().await.expect("pull");
+    assert_eq!((stored, settled), (29, unknown), "every report stored, every unknown settled by its uid");
+    let (msg_id, phone, status, report_time): (String, String, String, String) =
+        sqlx::query_as("SELECT msg_id, phone, status, report_time FROM receipts LIMIT 1")
+            .fetch_one(&w.db)
+            .await
+            .expect("stored");
+    let twice = crate::provider::Report {
+        msg_id,
+        phone,
+        status,
+        status_desc: String::new(),
+        report_time,
+        notify_time: String::new(),
+        uid: None,
+        length: None,
+    };
+    assert_eq!(receipts::store(&w.db, &[twice]).await.expect("again"), (0, 0), "a repeated report changes nothing");
+    assert_eq!(progress(&w.db, c.id).await.expect("p").unknown, 0);
+    assert_eq!(accepted_phones(&w.sim).len(), 29, "nothing was resent to settle them");
+}

@@ -202,6 +202,8 @@ impl Dispatcher {
     }
 
     /// Claims up to `size` due recipients into a new batch, committed before any vendor call.
+    /// No `ORDER BY`: the claim index is (campaign, status, next_at, id), and sorting by id
+    /// would sort every queued row on each claim.
     async fn claim(
         &self,
         id: i64,
@@ -220,7 +222,7 @@ impl Dispatcher {
         let uid = format!("c{id}b{batch_id}");
         let rows = sqlx::query(
             "UPDATE recipients SET status = 'sending', batch_id = ? WHERE id IN (SELECT id FROM recipients \
-             WHERE campaign_id = ? AND status = 'queued' AND next_at <= ? ORDER BY id LIMIT ?) RETURNING id, phone, vals",
+             WHERE campaign_id = ? AND status = 'queued' AND next_at <= ? LIMIT ?) RETURNING id, phone, vals",
         )
         .bind(batch_id)
         .bind(id)

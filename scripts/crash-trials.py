@@ -57,7 +57,8 @@ class Console:
 
 
 def serve(data_dir, port):
-    env = dict(os.environ, CHUDA__AUTH__ADMIN_PASSWORD=PASSWORD, CHUDA__LOG__LEVEL="warn")
+    env = dict(os.environ, CHUDA__AUTH__ADMIN_PASSWORD=PASSWORD, CHUDA__LOG__LEVEL="warn",
+               CHUDA__SENDING__RATE_PER_SEC="1000000")
     p = subprocess.Popen([BIN, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", data_dir], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_http(f"http://127.0.0.1:{port}/login")

@@ -34,7 +34,7 @@ async fn seeded(users: usize) -> (TestApp, i64) {
 }
 
 async fn wait_status(app: &TestApp, id: i64, status: &str) -> Value {
-    for _ in 0..200 {
+    for _ in 0..400 {
         let c = json_call(app, "campaigns/get", json!({"id": id})).await;
         if c["row"]["status"] == status {
             return c;
@@ -88,4 +88,22 @@ async fn builder_errors_name_their_fields() {
         assert!(body.contains(field), "{field} missing in {body}");
     }
     assert!(body.contains("晚于现在"), "{body}");
+}
+
+#[tokio::test]
+async fn a_scheduled_campaign_starts_when_its_time_comes() {
+    let (app, seg) = seeded(6).await;
+    let at = time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(8, 0, 0).expect("offset"))
+        + time::Duration::seconds(2);
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    let mut form = campaign_form(seg);
+    form["schedule"] = json!(at.format(&fmt).expect("format"));
+    let id = json_call(&app, "campaigns/create", json!({"form": form, "start_now": false, "key": "k"}))
+        .await
+        .as_i64()
+        .expect("id");
+    let c = json_call(&app, "campaigns/get", json!({"id": id})).await;
+    assert_eq!(c["row"]["status"], "scheduled", "{c}");
+    let done = wait_status(&app, id, "completed").await;
+    assert_eq!(done["row"]["submitted"].as_u64(), Some(3));
 }

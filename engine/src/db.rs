@@ -32,6 +32,9 @@ pub async fn open(path: &Path) -> Result<Db, DbError> {
         .busy_timeout(Duration::from_secs(5));
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        // A local file needs no liveness ping before each query; the ping is one more trip
+        // to the connection's worker thread per statement.
+        .test_before_acquire(false)
         .connect_with(opts)
         .await
         .map_err(|source| DbError::Open { path: display, source })?;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod clock;
 pub mod db;
+pub mod ledger;
 pub mod phone;
 pub mod provider;
 pub mod secrets;

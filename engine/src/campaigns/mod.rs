@@ -1,23 +1,27 @@
 //! Campaigns (活动) and their durable sending. A campaign binds a segment, a vendor, a signature,
 //! content (free text with `{$var}` slots, or a vendor template) and one binding per slot or
-//! template parameter. Starting snapshots the recipients (phone + rendered values) in one
-//! transaction guarded by an idempotency key; the dispatcher then works only from `recipients`.
+//! template parameter. Starting snapshots the recipients in one transaction guarded by an
+//! idempotency key, and plans the vendor requests at the same time: each `batches` row carries
+//! its messages (`payload`) and its own queue state, and each recipient row (status `batch`)
+//! follows its batch. The dispatcher then reads and writes one row per request, never per phone.
 //!
 //! Invariants (the crash-safety guarantee):
-//! - a recipient is claimed into a batch (`sending`) in a committed transaction *before* the
-//!   vendor call, and no transaction is held across that call;
-//! - only an answer in which the vendor rejected the whole request puts recipients back to
-//!   `queued`; a timeout, broken connection or 5xx marks them `unknown` — never resent
-//!   automatically, to be reconciled from delivery reports by the batch `uid`;
-//! - rows still `sending` when the process starts (it died mid-call) become `unknown` too.
+//! - a batch is claimed (`sending`) by a committed statement *before* the vendor call, and no
+//!   transaction is held across that call;
+//! - only an answer in which the vendor rejected the whole request puts a batch back to
+//!   `queued`; a timeout, broken connection or 5xx marks it `unknown` — never resent
+//!   automatically, to be reconciled from delivery reports carrying the batch `uid`;
+//! - batches still `sending` when the process starts (it died mid-call) become `unknown` too.
 //!
 //! So no phone is ever submitted twice, and every phone ends `submitted`, `failed` (with the
 //! vendor's reason) or `unknown` (listed for the operator), never silently dropped.
 
+mod batches;
 pub mod dispatch;
 mod plan;
 pub mod receipts;
 mod repo;
+mod run;
 
 pub use plan::{plan, preview, preview_values, Preview, Reconciliation};
 pub use repo::{cancel, create, due, get, list, pause, progress, recipients_of, resume, start, Progress, RecipientRow};
@@ -37,6 +41,17 @@ impl Vendor {
         match self {
             Vendor::Chuanglan => "chuanglan",
             Vendor::Aliyun => "aliyun",
+        }
+    }
+
+    /// Most phones one request may carry for `content` (Chuanglan §4/§5: 1000; Aliyun §5.1/§5.2:
+    /// 1000 for `SendSms`, 100 for `SendBatchSms` when parameters differ per phone).
+    pub fn max_batch(self, content: &Content) -> usize {
+        use crate::provider::{aliyun, chuanglan};
+        match (self, content) {
+            (Vendor::Chuanglan, _) => chuanglan::send::MAX_PER_REQUEST,
+            (Vendor::Aliyun, Content::Template { params, .. }) if !params.is_empty() => aliyun::send::SEND_BATCH_MAX,
+            (Vendor::Aliyun, _) => aliyun::send::SEND_SMS_MAX,
         }
     }
 

@@ -36,6 +36,8 @@ pub struct Planned {
     pub user_id: String,
     pub phone: String,
     pub values: Vec<String>,
+    /// Billing units of the rendered message.
+    pub units: u32,
 }
 
 /// A rendered sample for the preview.
@@ -119,8 +121,9 @@ where
                 continue;
             }
             r.messages += 1;
-            r.units += u64::from(render(c, &vals).1);
-            chunk.push(Planned { user_rowid: m.rowid, user_id: m.user_id, phone, values: vals });
+            let units = render(c, &vals).1;
+            r.units += u64::from(units);
+            chunk.push(Planned { user_rowid: m.rowid, user_id: m.user_id, phone, values: vals, units });
         }
         sink(chunk).await?;
     }

@@ -1,12 +1,13 @@
 //! Delivery reports for campaign messages: stored once each (duplicates change nothing), and
-//! used to settle recipients whose submit outcome was `unknown` — a report carrying the batch
-//! `uid` proves the vendor accepted that phone, so it becomes `submitted` without a resend.
+//! used to settle requests whose submit outcome was `unknown` — a report carrying the batch
+//! `uid` proves the vendor accepted that request, so its phones become `submitted` without a
+//! resend.
 
 use super::CampaignError;
 use crate::provider::Report;
 use crate::{clock, Db};
 
-/// Stores `reports`; returns (newly stored, unknown recipients settled).
+/// Stores `reports`; returns (newly stored, messages of unknown requests settled).
 pub async fn store(db: &Db, reports: &[Report]) -> Result<(u64, u64), CampaignError> {
     let now = clock::now();
     let mut tx = db.begin().await?;
@@ -29,18 +30,19 @@ pub async fn store(db: &Db, reports: &[Report]) -> Result<(u64, u64), CampaignEr
         .await?
         .rows_affected();
         let Some(uid) = r.uid.as_deref() else { continue };
-        settled += sqlx::query(
-            "UPDATE recipients SET status = 'submitted', msg_id = ?, code = '0', \
-             reason = '提交结果曾未知，回执确认创蓝已接收', submitted_at = COALESCE(submitted_at, ?) \
-             WHERE status = 'unknown' AND phone = ? AND batch_id = (SELECT id FROM batches WHERE uid = ?)",
+        // A report for a request whose answer never arrived proves the vendor accepted it:
+        // the whole request becomes submitted, with the msgId from the report.
+        let sizes: Vec<i64> = sqlx::query_scalar(
+            "UPDATE batches SET status = 'submitted', msg_id = ?, code = '0', \
+             reason = '提交结果曾未知，回执确认供应商已接收', finished_at = COALESCE(finished_at, ?) \
+             WHERE uid = ? AND status = 'unknown' RETURNING size",
         )
         .bind(&r.msg_id)
         .bind(now)
-        .bind(&r.phone)
         .bind(uid)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .fetch_all(&mut *tx)
+        .await?;
+        settled += sizes.into_iter().map(|n| n.max(0) as u64).sum::<u64>();
     }
     tx.commit().await?;
     Ok((stored, settled))

@@ -1,7 +1,7 @@
 //! Campaign rows, the start snapshot, state changes and progress counts.
 
 use super::plan::{plan, Planned, Reconciliation};
-use super::{Binding, Campaign, CampaignError, CampaignInput, Status, Vendor};
+use super::{batches, Binding, Campaign, CampaignError, CampaignInput, Status, Vendor};
 use crate::segments::Index;
 use crate::{clock, Db};
 use serde::{Deserialize, Serialize};
@@ -140,19 +140,42 @@ pub async fn start(index: &Index, db: &Db, id: i64, key: &str) -> Result<Option<
     }
 }
 
+/// Recipients and planned requests, in the snapshot transaction.
+struct Snapshot {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    pending: Vec<Planned>,
+    seq: i64,
+}
+
+impl Snapshot {
+    async fn flush(&mut self, campaign: i64, size: usize, all: bool) -> Result<(), CampaignError> {
+        while self.pending.len() >= size || (all && !self.pending.is_empty()) {
+            let part: Vec<Planned> = self.pending.drain(..size.min(self.pending.len())).collect();
+            batches::insert(&mut self.tx, campaign, self.seq, &part).await?;
+            self.seq += 1;
+        }
+        Ok(())
+    }
+}
+
 async fn snapshot(index: &Index, db: &Db, c: &Campaign) -> Result<Reconciliation, CampaignError> {
-    let tx = std::sync::Arc::new(tokio::sync::Mutex::new(db.begin().await?));
+    let size = c.vendor.max_batch(&c.content).max(1);
+    let state = Snapshot { tx: db.begin().await?, pending: Vec::new(), seq: 0 };
+    let state = std::sync::Arc::new(tokio::sync::Mutex::new(state));
     let id = c.id;
     let r = plan(index, db, c, |chunk: Vec<Planned>| {
-        let tx = tx.clone();
+        let state = state.clone();
         async move {
-            let mut tx = tx.lock().await;
-            insert_recipients(&mut tx, id, &chunk).await
+            let mut s = state.lock().await;
+            s.pending.extend(chunk);
+            s.flush(id, size, false).await
         }
     })
     .await?;
-    let tx = std::sync::Arc::try_unwrap(tx).map_err(|_| CampaignError::Invalid("snapshot still in use".into()))?;
-    let mut tx = tx.into_inner();
+    let state =
+        std::sync::Arc::try_unwrap(state).map_err(|_| CampaignError::Invalid("snapshot still in use".into()))?;
+    let mut state = state.into_inner();
+    state.flush(id, size, true).await?;
     if r.messages == 0 {
         return Err(CampaignError::Invalid("没有可发送的号码：请检查分群、手机号属性和变量绑定".into()));
     }
@@ -165,37 +188,15 @@ async fn snapshot(index: &Index, db: &Db, c: &Campaign) -> Result<Reconciliation
     .bind(now)
     .bind(now)
     .bind(c.id)
-    .execute(&mut *tx)
+    .execute(&mut *state.tx)
     .await?;
-    tx.commit().await?;
-    Ok(r)
-}
-
-async fn insert_recipients(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    campaign: i64,
-    chunk: &[Planned],
-) -> Result<(), CampaignError> {
-    for part in chunk.chunks(1_000) {
-        let mut q = sqlx::QueryBuilder::new("INSERT INTO recipients (campaign_id, user_rowid, phone, vals, status) ");
-        let mut failed = None;
-        q.push_values(part, |mut b, p| {
-            let vals = serde_json::to_string(&p.values).unwrap_or_else(|e| {
-                failed = Some(e.to_string());
-                "[]".into()
-            });
-            b.push_bind(campaign)
-                .push_bind(p.user_rowid)
-                .push_bind(p.phone.clone())
-                .push_bind(vals)
-                .push_bind("queued");
-        });
-        if let Some(e) = failed {
-            return Err(CampaignError::Invalid(e));
-        }
-        q.build().execute(&mut **tx).await?;
+    state.tx.commit().await?;
+    // The snapshot is the largest write of a campaign; fold it into the database file now, as
+    // part of starting, rather than in the first commits of the dispatcher.
+    if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(db).await {
+        tracing::warn!(error = %e, "checkpoint after the snapshot failed");
     }
-    Ok(())
+    Ok(r)
 }
 
 async fn set_status(
@@ -239,10 +240,7 @@ pub async fn cancel(db: &Db, id: i64) -> Result<Campaign, CampaignError> {
         None,
     )
     .await?;
-    sqlx::query("UPDATE recipients SET status = 'cancelled' WHERE campaign_id = ? AND status = 'queued'")
-        .bind(id)
-        .execute(db)
-        .await?;
+    batches::cancel_queued(db, id).await?;
     Ok(c)
 }
 
@@ -264,10 +262,16 @@ impl Progress {
 }
 
 pub async fn progress(db: &Db, id: i64) -> Result<Progress, CampaignError> {
-    let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM recipients WHERE campaign_id = ? GROUP BY status")
-        .bind(id)
-        .fetch_all(db)
-        .await?;
+    // Planned requests count by their size; rows from before batch planning by themselves.
+    let rows = sqlx::query(
+        "SELECT status, SUM(n) AS n FROM (SELECT status, size AS n FROM batches WHERE campaign_id = ? \
+         AND seq IS NOT NULL UNION ALL SELECT status, 1 FROM recipients WHERE campaign_id = ? \
+         AND status IN ('queued', 'sending', 'submitted', 'failed', 'unknown', 'cancelled')) GROUP BY status",
+    )
+    .bind(id)
+    .bind(id)
+    .fetch_all(db)
+    .await?;
     let mut p = Progress::default();
     for r in rows {
         let n = r.try_get::<i64, _>("n")?.max(0) as u64;
@@ -300,7 +304,7 @@ pub struct RecipientRow {
 /// Every recipient row of `phone` across campaigns, newest first.
 pub async fn recipients_of(db: &Db, phone: &str) -> Result<Vec<RecipientRow>, CampaignError> {
     let rows = sqlx::query(
-        "SELECT campaign_id, phone, status, attempts, msg_id, code, reason, submitted_at FROM recipients \
+        "SELECT campaign_id, phone, status, attempts, msg_id, code, reason, submitted_at FROM messages \
          WHERE phone = ? ORDER BY id DESC LIMIT 200",
     )
     .bind(phone)

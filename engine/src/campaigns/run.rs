@@ -1,0 +1,113 @@
+//! The runner of one sending campaign: a pipeline that keeps up to `concurrency` requests in
+//! flight. Each round records every answer that has arrived and claims as many due batches as
+//! there are free slots, in one transaction; the claimed batches are sent by their own tasks,
+//! which report back over a channel. Claims are committed before anything is sent, and the
+//! campaign status is re-read every 100 ms, so a pause or cancel stops new requests at once.
+
+use super::batches::{self, Claimed, Sent};
+use super::dispatch::Dispatcher;
+use super::{get, Campaign, CampaignError, Status};
+use crate::provider::{Batch, ErrorClass, SmsProvider};
+use crate::Db;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+const STATUS_EVERY: Duration = Duration::from_millis(100);
+
+async fn status_of(db: &Db, id: i64) -> Result<Option<Status>, CampaignError> {
+    let s: Option<String> =
+        sqlx::query_scalar("SELECT status FROM campaigns WHERE id = ?").bind(id).fetch_optional(db).await?;
+    Ok(s.as_deref().and_then(Status::parse))
+}
+
+impl Dispatcher {
+    pub(super) async fn run(self: &Arc<Self>, id: i64) -> Result<(), CampaignError> {
+        let Some(c) = get(&self.db, id).await? else { return Ok(()) };
+        if c.status != Status::Sending {
+            return Ok(());
+        }
+        let provider = match self.providers.provider(&c).await {
+            Ok(p) => p,
+            Err(e) => return self.pause_for(id, &e).await,
+        };
+        let c = Arc::new(c);
+        let (tx, mut rx) = mpsc::unbounded_channel::<(i64, Sent)>();
+        let slots = self.config.concurrency.max(1);
+        let retry = (self.config.max_attempts, self.config.backoff_ms);
+        let (mut inflight, mut done) = (0usize, Vec::new());
+        let mut checked: Option<(std::time::Instant, bool)> = None;
+        loop {
+            // The status is re-read at most every 100 ms: a pause or cancel stops new requests
+            // within that, without a read per request.
+            let sending = match checked {
+                Some((at, s)) if at.elapsed() < STATUS_EVERY => s,
+                _ => {
+                    let s = status_of(&self.db, id).await? == Some(Status::Sending);
+                    checked = Some((std::time::Instant::now(), s));
+                    s
+                }
+            };
+            let want = if sending { slots - inflight } else { 0 };
+            let claimed = {
+                let _w = self.writes.lock().await;
+                batches::settle_and_claim(&self.db, id, &done, want, retry).await?
+            };
+            let stop = done.iter().find_map(|(_, s)| match s {
+                Sent::Answered(Err(e)) if e.class == ErrorClass::Configuration && !e.outcome_unknown() => Some(e),
+                _ => None,
+            });
+            if let Some(e) = stop {
+                self.pause_for(id, e).await?;
+                checked = None;
+            }
+            done.clear();
+            for b in batches::load(&self.db, claimed).await? {
+                inflight += 1;
+                tokio::spawn(self.clone().send(provider.clone(), c.clone(), b, tx.clone()));
+            }
+            if inflight == 0 {
+                if !sending {
+                    return Ok(());
+                }
+                match batches::next_retry_in(&self.db, id).await? {
+                    Some(wait) => {
+                        tokio::time::sleep(Duration::from_secs(wait as u64).min(Duration::from_millis(500))).await;
+                        continue;
+                    }
+                    None => return Ok(()),
+                }
+            }
+            // Wait for one answer, then take every other that is ready.
+            if let Some(first) = rx.recv().await {
+                done.push(first);
+            }
+            while let Ok(more) = rx.try_recv() {
+                done.push(more);
+            }
+            inflight -= done.len();
+        }
+    }
+
+    async fn send(
+        self: Arc<Self>,
+        provider: Arc<dyn SmsProvider>,
+        c: Arc<Campaign>,
+        b: Claimed,
+        tx: mpsc::UnboundedSender<(i64, Sent)>,
+    ) {
+        let waited = self.throttle(c.vendor.as_str(), b.messages.len()).await;
+        if waited && !matches!(status_of(&self.db, c.id).await, Ok(Some(Status::Sending))) {
+            let _ = tx.send((b.id, Sent::Released));
+            return;
+        }
+        let batch = Batch {
+            signature: c.signature.clone(),
+            content: c.content.clone(),
+            messages: b.messages,
+            uid: Some(b.uid),
+        };
+        let answer = provider.submit(&batch).await;
+        let _ = tx.send((b.id, Sent::Answered(answer)));
+    }
+}

@@ -149,6 +149,15 @@ mod server {
         }
     }
 
+    impl From<engine::ledger::LedgerError> for AppError {
+        fn from(e: engine::ledger::LedgerError) -> Self {
+            match e {
+                engine::ledger::LedgerError::Campaign(c) => c.into(),
+                other => Self::internal(&other),
+            }
+        }
+    }
+
     impl From<engine::users::UsersError> for AppError {
         fn from(e: engine::users::UsersError) -> Self {
             match e {

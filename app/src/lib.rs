@@ -61,6 +61,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns") view=pages::campaigns::CampaignsPage/>
                     <Route path=path!("/campaigns/new") view=pages::campaigns::CampaignBuilderPage/>
                     <Route path=path!("/campaigns/:id") view=pages::campaigns::CampaignPage/>
+                    <Route path=path!("/ledger") view=pages::ledger::LedgerPage/>
+                    <Route path=path!("/troubleshoot") view=pages::troubleshoot::TroubleshootPage/>
                     <Route path=path!("/settings/sms") view=pages::sms_settings::SmsSettingsPage/>
                     <Route path=path!("/account") view=pages::account::AccountPage/>
                 </ParentRoute>

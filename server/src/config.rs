@@ -60,6 +60,12 @@ pub struct SendingSettings {
     pub backoff_ms: u64,
     /// Seconds between pulls of delivery reports (Chuanglan §7.1); 0 turns the pull off.
     pub pull_receipts_secs: u64,
+    /// Hours after submission without a report before a message counts as 超时未回执
+    /// (Chuanglan keeps unpulled reports 72 h, §7).
+    pub receipt_timeout_hours: u64,
+    /// Share of sandbox messages reported 已送达; the rest get failure reports so that the
+    /// statistics and 未收到排查 can be tried without a vendor account.
+    pub sandbox_delivered_ratio: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -83,6 +89,8 @@ impl Default for Settings {
                 max_attempts: 5,
                 backoff_ms: 2_000,
                 pull_receipts_secs: 10,
+                receipt_timeout_hours: 72,
+                sandbox_delivered_ratio: 0.9,
             },
         }
     }
@@ -151,6 +159,15 @@ impl Settings {
         }
         if s.max_attempts == 0 {
             return Err(ConfigError("sending.max_attempts must be at least 1".into()));
+        }
+        if !(0.0..=1.0).contains(&s.sandbox_delivered_ratio) {
+            return Err(ConfigError(format!(
+                "sending.sandbox_delivered_ratio must be between 0 and 1, not {}",
+                s.sandbox_delivered_ratio
+            )));
+        }
+        if s.receipt_timeout_hours == 0 {
+            return Err(ConfigError("sending.receipt_timeout_hours must be at least 1".into()));
         }
         tracing_subscriber::EnvFilter::try_new(&self.log.level)
             .map_err(|e| ConfigError(format!("log.level {:?} is not a valid filter: {e}", self.log.level)))?;

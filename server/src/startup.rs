@@ -26,6 +26,10 @@ impl Application {
         let state = prepare(settings).await?;
         let listener = tokio::net::TcpListener::bind(settings.listen_addr()?).await?;
         let addr = listener.local_addr()?;
+        // The sandbox pushes its delivery reports to this server's own callback route, the
+        // path a real 创蓝 account is configured with.
+        let token = engine::settings::callback_token(&state.db).await?;
+        state.sandbox.configure(|c| c.push_url = Some(format!("http://{addr}/hooks/chuanglan/{token}/report")));
         let router = crate::routes::router(state.clone(), addr);
         let (tx, rx) = oneshot::channel::<()>();
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -67,7 +71,7 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
     let key = master_key(settings)?;
     let configured = Some(settings.auth.admin_password.as_str()).filter(|p| !p.is_empty());
     announce(engine::auth::bootstrap_admin(&db, configured).await?);
-    let sandbox = Arc::new(start_sandbox().await?);
+    let sandbox = Arc::new(start_sandbox(settings.sending.sandbox_delivered_ratio).await?);
     let (chuanglan, aliyun) =
         (engine::provider::chuanglan::Client::default(), engine::provider::aliyun::Client::default());
     let accounts = app::sending::VendorAccounts {
@@ -102,6 +106,7 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
         sandbox,
         segments: Arc::new(engine::segments::Index::default()),
         dispatcher: dispatcher.clone(),
+        receipt_timeout_secs: (s.receipt_timeout_hours.max(1) * 3600) as i64,
     };
     state.users_changed();
     dispatcher.kick().await?;
@@ -113,9 +118,14 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
 }
 
 /// The sandbox simulator: loopback, a free port, a password nobody needs to know.
-async fn start_sandbox() -> anyhow::Result<Simulator> {
-    let config =
-        SimConfig { account: "SANDBOX".into(), password: uuid_like(), report_delay_ms: 1_000, ..SimConfig::default() };
+async fn start_sandbox(delivered_ratio: f64) -> anyhow::Result<Simulator> {
+    let config = SimConfig {
+        account: "SANDBOX".into(),
+        password: uuid_like(),
+        report_delay_ms: 1_000,
+        delivered_ratio,
+        ..SimConfig::default()
+    };
     Ok(Simulator::start(SocketAddr::from(([127, 0, 0, 1], 0)), config).await?)
 }
 

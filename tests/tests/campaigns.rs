@@ -3,46 +3,8 @@
 
 mod common;
 
-use common::{campaign_form, spawn_app, TestApp};
-use serde_json::{json, Value};
-use std::time::Duration;
-
-async fn json_call(app: &TestApp, endpoint: &str, body: Value) -> Value {
-    let (status, text) = app.call(endpoint, body).await;
-    assert_eq!(status, 200, "{endpoint}: {text}");
-    serde_json::from_str(&text).expect("json")
-}
-
-async fn seeded(users: usize) -> (TestApp, i64) {
-    let app = spawn_app().await;
-    app.login().await;
-    let mut csv = String::from("user_id,phone,name\n");
-    for i in 0..users {
-        let name = if i % 2 == 0 { format!("用户{i}") } else { String::new() };
-        csv.push_str(&format!("u{i},{},{name}\n", 13_900_000_000u64 + i as u64));
-    }
-    csv.push_str("x1,,无号\n");
-    let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("u.csv");
-    let form = reqwest::multipart::Form::new().part("file", part);
-    let res = app.http.post(app.url("/api/users/import")).multipart(form).send().await.expect("upload");
-    assert_eq!(res.status(), 200);
-    json_call(&app, "settings/chuanglan/sandbox", json!({"on": true})).await;
-    let seg = json!({"form": {"id": null, "name": "全部", "description": "", "kind": "rule", "list": "",
-        "rule": {"all": true, "conditions": [{"attribute": "name", "op": "is_set", "values": []}], "groups": []}}});
-    let id = json_call(&app, "segments/save", seg).await["id"].as_i64().expect("segment");
-    (app, id)
-}
-
-async fn wait_status(app: &TestApp, id: i64, status: &str) -> Value {
-    for _ in 0..400 {
-        let c = json_call(app, "campaigns/get", json!({"id": id})).await;
-        if c["row"]["status"] == status {
-            return c;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("campaign {id} never became {status}");
-}
+use common::{campaign_form, json_call, seeded, wait_status};
+use serde_json::json;
 
 #[tokio::test]
 async fn preview_reconciles_and_a_sandbox_campaign_completes_once() {

@@ -5,6 +5,7 @@ pub mod aliyun;
 pub mod auth;
 pub mod campaigns;
 pub mod chuanglan;
+pub mod ledger;
 #[cfg(feature = "ssr")]
 pub mod phones;
 pub mod segments;

@@ -11,6 +11,23 @@ pub async fn get_sms_settings() -> Result<SmsSettings, AppError> {
     convert::load(&state.db).await
 }
 
+/// The callback URLs to register with the vendors (status reports and replies), built from
+/// the address the operator reached this console at and the installation's token.
+#[server(prefix = "/api", endpoint = "settings/callbacks", input = Json)]
+pub async fn callback_urls() -> Result<crate::dto::CallbackUrls, AppError> {
+    let (state, _, _) = super::session::require_session().await?;
+    let token = engine::settings::callback_token(&state.db).await?;
+    let headers: http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
+    let host = headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000").to_owned();
+    let scheme = if state.secure_cookies { "https" } else { "http" };
+    let base = format!("{scheme}://{host}");
+    Ok(crate::dto::CallbackUrls {
+        chuanglan_report: format!("{base}/hooks/chuanglan/{token}/report"),
+        chuanglan_mo: format!("{base}/hooks/chuanglan/{token}/mo"),
+        aliyun_report: format!("{base}/hooks/aliyun/{token}/report"),
+    })
+}
+
 #[server(prefix = "/api", endpoint = "settings/phone-attribute", input = Json)]
 pub async fn save_phone_attribute(name: String) -> Result<String, AppError> {
     let (state, account, _) = super::session::require_session().await?;

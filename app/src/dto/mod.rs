@@ -38,6 +38,15 @@ pub struct ChuanglanCard {
     pub options: ChuanglanOptions,
 }
 
+/// Where the vendors push status reports and replies; each URL carries the installation's
+/// callback token and is shown to signed-in operators only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallbackUrls {
+    pub chuanglan_report: String,
+    pub chuanglan_mo: String,
+    pub aliyun_report: String,
+}
+
 /// Protocol details the spec marks uncertain (paths, §16 field names, encoding, length).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChuanglanOptions {
@@ -133,3 +142,4 @@ pub struct TemplateCheck {
 
 pub mod audience;
 pub mod campaign;
+pub mod ledger;

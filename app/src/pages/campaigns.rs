@@ -3,6 +3,7 @@
 
 mod builder;
 mod detail;
+mod stats;
 
 pub use builder::CampaignBuilderPage;
 pub use detail::CampaignPage;

@@ -2,10 +2,12 @@
 
 pub mod account;
 pub mod campaigns;
+pub mod ledger;
 pub mod login;
 pub mod segments;
 pub mod shell;
 pub mod sms_settings;
+pub mod troubleshoot;
 pub mod users;
 
 /// Where a signed-in operator lands.

@@ -22,6 +22,8 @@ pub fn Shell() -> impl IntoView {
                 <A href="/users/lookup">"用户细查"</A>
                 <A href="/segments">"分群"</A>
                 <A href="/campaigns">"活动"</A>
+                <A href="/ledger">"发送记录"</A>
+                <A href="/troubleshoot">"未收到排查"</A>
                 <A href="/settings/sms">{text::NAV_SMS_SETTINGS}</A>
                 <A href="/account">{text::NAV_ACCOUNT}</A>
             </nav>

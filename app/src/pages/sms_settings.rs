@@ -2,6 +2,7 @@
 
 mod aliyun;
 mod aliyun_test_send;
+mod callbacks;
 mod chuanglan;
 mod chuanglan_options;
 mod chuanglan_test_send;

@@ -304,3 +304,37 @@ async fn reports_settle_unknown_recipients_once_and_are_stored_once() {
     assert_eq!(progress(&w.db, c.id).await.expect("p").unknown, 0);
     assert_eq!(accepted_phones(&w.sim).len(), 29, "nothing was resent to settle them");
 }
+
+#[tokio::test]
+async fn a_report_before_its_submit_answer_is_kept_and_matched_later() {
+    use crate::ledger::query::{page, Filter};
+    use crate::ledger::status::Category;
+    let w = world(6).await;
+    let c = create(&w.db, &text_campaign(&w, Some("会员")), false, "t").await.expect("create");
+    start(&w.index, &w.db, c.id, "k").await.expect("start");
+    let early = crate::provider::Report {
+        msg_id: "early-1".into(),
+        phone: "13800000001".into(),
+        status: "DELIVRD".into(),
+        status_desc: String::new(),
+        report_time: "2611251200".into(),
+        notify_time: String::new(),
+        uid: None,
+        length: Some(1),
+    };
+    assert_eq!(receipts::store(&w.db, &[early]).await.expect("store"), (1, 0), "stored as an orphan");
+    let filter = Filter { phone: Some("13800000001".into()), limit: 10, ..Default::default() };
+    let before = page(&w.db, &filter, 3_600).await.expect("page");
+    assert_eq!(before[0].category, Category::Queued, "no msgId yet: the report is not applied");
+    // The submit answer is recorded afterwards with that msgId.
+    sqlx::query("UPDATE batches SET status = 'submitted', msg_id = 'early-1', finished_at = 1 WHERE campaign_id = ?")
+        .bind(c.id)
+        .execute(&w.db)
+        .await
+        .expect("record");
+    let after = page(&w.db, &filter, 3_600).await.expect("page");
+    assert_eq!((after[0].category, after[0].report_status.as_deref()), (Category::Delivered, Some("DELIVRD")));
+    let other = Filter { phone: Some("13800000002".into()), limit: 10, ..Default::default() };
+    let timed_out = page(&w.db, &other, 3_600).await.expect("page");
+    assert_eq!(timed_out[0].category, Category::Timeout, "submitted long ago without a report");
+}

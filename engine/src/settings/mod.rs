@@ -30,6 +30,29 @@ pub async fn phone_attribute(db: &Db) -> Result<String, SettingsError> {
     Ok(repo::get_value(db, PHONE_ATTRIBUTE_KEY).await?.unwrap_or_else(|| DEFAULT_PHONE_ATTRIBUTE.to_owned()))
 }
 
+const CALLBACK_TOKEN_KEY: &str = "callback_token";
+
+/// The unguessable path component of this installation's vendor callback URLs (status
+/// reports and replies), created on first use.
+pub async fn callback_token(db: &Db) -> Result<String, SettingsError> {
+    if let Some(token) = repo::get_value(db, CALLBACK_TOKEN_KEY).await? {
+        return Ok(token);
+    }
+    use rand::Rng;
+    let bytes: [u8; 20] = rand::thread_rng().gen();
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    // Two first requests racing: the second insert loses and both read the stored one.
+    repo::insert_value_if_absent(db, CALLBACK_TOKEN_KEY, &token, clock::now()).await?;
+    Ok(repo::get_value(db, CALLBACK_TOKEN_KEY).await?.unwrap_or(token))
+}
+
+/// Whether `candidate` is this installation's callback token (constant time).
+pub async fn is_callback_token(db: &Db, candidate: &str) -> Result<bool, SettingsError> {
+    use subtle::ConstantTimeEq;
+    let token = callback_token(db).await?;
+    Ok(token.len() == candidate.len() && bool::from(token.as_bytes().ct_eq(candidate.as_bytes())))
+}
+
 pub async fn set_phone_attribute(db: &Db, raw: &str) -> Result<String, SettingsError> {
     let name = validate::attribute_name("phone_attribute", raw).map_err(|e| SettingsError::Invalid(vec![e]))?;
     repo::set_value(db, PHONE_ATTRIBUTE_KEY, &name, clock::now()).await?;

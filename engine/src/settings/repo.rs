@@ -20,6 +20,16 @@ pub async fn set_value(db: &Db, key: &str, value: &str, now: i64) -> Result<(), 
     Ok(())
 }
 
+pub async fn insert_value_if_absent(db: &Db, key: &str, value: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT OR IGNORE INTO app_settings (key, value, updated_at) VALUES (?, ?, ?)")
+        .bind(key)
+        .bind(value)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 pub struct VendorRow {
     pub enabled: bool,
     pub config_json: String,

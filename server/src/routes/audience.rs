@@ -26,7 +26,7 @@ pub fn routes() -> Router<ServerState> {
 }
 
 /// The signed-in account, or the status and message to answer with.
-async fn account(state: &ServerState, headers: &HeaderMap) -> Result<Account, (StatusCode, &'static str)> {
+pub(super) async fn account(state: &ServerState, headers: &HeaderMap) -> Result<Account, (StatusCode, &'static str)> {
     let denied = (StatusCode::UNAUTHORIZED, "请先登录");
     let token = token_from_headers(headers).ok_or(denied)?;
     match engine::auth::session_account(&state.db, &token).await {
@@ -39,7 +39,7 @@ async fn account(state: &ServerState, headers: &HeaderMap) -> Result<Account, (S
     }
 }
 
-fn internal(e: &dyn std::fmt::Display) -> Response {
+pub(super) fn internal(e: &dyn std::fmt::Display) -> Response {
     tracing::error!(error = %e, "bulk route failed");
     (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误").into_response()
 }
@@ -162,7 +162,7 @@ fn csv_download(file_name: &str, body: String) -> Response {
         .into_response()
 }
 
-fn csv_cell(s: &str) -> String {
+pub(super) fn csv_cell(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

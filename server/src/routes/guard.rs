@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use http::Method;
 use std::net::SocketAddr;
 
-const PUBLIC_PREFIXES: &[&str] = &["/pkg/", "/api/", "/robots.txt", "/favicon.ico"];
+/// `/hooks/` are vendor callbacks, authenticated by the token in their path.
+const PUBLIC_PREFIXES: &[&str] = &["/pkg/", "/api/", "/hooks/", "/robots.txt", "/favicon.ico"];
 
 pub async fn page_guard(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
     if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {

@@ -3,6 +3,8 @@
 
 mod audience;
 mod guard;
+mod hooks;
+mod ledger;
 
 use app::state::ServerState;
 use axum::Router;
@@ -28,15 +30,18 @@ pub fn router(state: ServerState, addr: SocketAddr) -> Router {
     let context = move || leptos::prelude::provide_context(ctx_state.clone());
     let shell_options = options.clone();
     let bulk = audience::routes()
+        .merge(ledger::routes())
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(audience::IMPORT_LIMIT))
         .with_state(state.clone());
+    let hooks = hooks::routes().layer(RequestBodyLimitLayer::new(BODY_LIMIT)).with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(&options, routes, context, move || app::shell(shell_options.clone()))
         .fallback(crate::assets::serve)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .with_state(options)
         .merge(bulk)
+        .merge(hooks)
         .layer(axum::middleware::from_fn_with_state(state, guard::page_guard))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))

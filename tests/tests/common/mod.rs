@@ -25,9 +25,62 @@ pub fn settings(dir: &Path) -> Settings {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// The server with `change` applied to the test settings.
+pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
-    let app = Application::build(&settings(dir.path())).await.expect("server starts");
+    let mut s = settings(dir.path());
+    change(&mut s);
+    let app = Application::build(&s).await.expect("server starts");
     TestApp { app, dir, http: client() }
+}
+
+/// Calls a server function that must succeed and returns its JSON.
+pub async fn json_call(app: &TestApp, endpoint: &str, body: serde_json::Value) -> serde_json::Value {
+    let (status, text) = app.call(endpoint, body).await;
+    assert_eq!(status, 200, "{endpoint}: {text}");
+    serde_json::from_str(&text).expect("json")
+}
+
+/// A signed-in server with `users` users (u0… with phones 1390000xxxx, a name on every second
+/// one, plus one without a phone), the sandbox on, and a segment of the named users.
+pub async fn seeded(users: usize) -> (TestApp, i64) {
+    seeded_with(users, |_| {}).await
+}
+
+pub async fn seeded_with(users: usize, change: impl FnOnce(&mut Settings)) -> (TestApp, i64) {
+    use serde_json::json;
+    let app = spawn_app_with(change).await;
+    app.login().await;
+    let mut csv = String::from("user_id,phone,name\n");
+    for i in 0..users {
+        let name = if i % 2 == 0 { format!("用户{i}") } else { String::new() };
+        csv.push_str(&format!("u{i},{},{name}\n", 13_900_000_000u64 + i as u64));
+    }
+    csv.push_str("x1,,无号\n");
+    let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("u.csv");
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let res = app.http.post(app.url("/api/users/import")).multipart(form).send().await.expect("upload");
+    assert_eq!(res.status(), 200);
+    json_call(&app, "settings/chuanglan/sandbox", json!({"on": true})).await;
+    let seg = json!({"form": {"id": null, "name": "全部", "description": "", "kind": "rule", "list": "",
+        "rule": {"all": true, "conditions": [{"attribute": "name", "op": "is_set", "values": []}], "groups": []}}});
+    let id = json_call(&app, "segments/save", seg).await["id"].as_i64().expect("segment");
+    (app, id)
+}
+
+/// Polls the campaign until it reaches `status`.
+pub async fn wait_status(app: &TestApp, id: i64, status: &str) -> serde_json::Value {
+    for _ in 0..400 {
+        let c = json_call(app, "campaigns/get", serde_json::json!({"id": id})).await;
+        if c["row"]["status"] == status {
+            return c;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("campaign {id} never became {status}");
 }
 
 pub fn client() -> reqwest::Client {
@@ -146,5 +199,13 @@ pub fn all_server_fns() -> Vec<(&'static str, serde_json::Value)> {
         ("campaigns/control", json!({"id": 1, "action": "pause"})),
         ("campaigns/list", json!({})),
         ("campaigns/get", json!({"id": 1})),
+        ("campaigns/stats", json!({"id": 1})),
+        ("campaigns/resend-failed", json!({"id": 1})),
+        ("settings/callbacks", json!({})),
+        (
+            "ledger/page",
+            json!({"query": {"campaign": "", "status": "", "vendor": "", "from": "", "to": "", "phone": "", "before": ""}}),
+        ),
+        ("ledger/trace", json!({"phone": "13800138000", "user_id": "", "message": null})),
     ]
 }

@@ -76,6 +76,7 @@ fn Live(live: RwSignal<Option<CampaignDetail>>, refresh: RwSignal<u64>) -> impl 
         None => {}
     });
     let d = move || live.get();
+    let started = Memo::new(move |_| live.with(|d| d.as_ref().is_some_and(|d| d.row.started_at.is_some())));
     let button = move |action: &'static str, label: &'static str, show: fn(&str) -> bool| {
         view! {
             <Show when=move || d().is_some_and(|d| show(&d.row.status))>
@@ -126,5 +127,9 @@ fn Live(live: RwSignal<Option<CampaignDetail>>, refresh: RwSignal<u64>) -> impl 
             {button("cancel", "取消活动", |s| matches!(s, "draft" | "scheduled" | "sending" | "paused"))}
         </div>
         {move || error.get().map(|e| view! { <p class="notice err" data-testid="campaign-error">{e}</p> })}
+        // Created once the campaign has started, outside the per-second re-render above.
+        <Show when=move || started.get()>
+            <super::stats::CampaignStats id=live.with_untracked(|d| d.as_ref().map(|d| d.row.id).unwrap_or_default())/>
+        </Show>
     }
 }

@@ -75,6 +75,7 @@ pub fn AliyunCardView(card: AliyunCard) -> AnyView {
             <Notice message=tested test_id="aliyun-test-result"/>
         </form>
         <super::aliyun_test_send::AliyunTestSend/>
+        <super::callbacks::CallbackUrls vendor="aliyun"/>
         </section>
     }
     .into_any()

@@ -96,6 +96,7 @@ pub fn ChuanglanCardView(card: ChuanglanCard) -> AnyView {
                 <Notice message=tested test_id="chuanglan-test-result"/>
             </form>
             <TestSendPanel sandbox=sandbox.into()/>
+            <super::callbacks::CallbackUrls vendor="chuanglan"/>
         </section>
     }
     .into_any()

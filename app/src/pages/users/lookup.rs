@@ -130,7 +130,39 @@ fn DetailCard(card: UserCard) -> impl IntoView {
                 </tbody>
             </table>
             <h3>"短信记录"</h3>
-            <p class="muted" data-testid="detail-messages">"该用户还没有收到过短信。"</p>
+            <UserMessages user_id=card.user_id.clone()/>
         </div>
+    }
+}
+
+/// The messages of one user, newest first, with their state and a link to the full timelines.
+#[component]
+fn UserMessages(user_id: String) -> impl IntoView {
+    let id = user_id.clone();
+    let trace = Resource::new(move || id.clone(), |id| crate::api::ledger::trace_phone(String::new(), id, None));
+    let link = format!("/troubleshoot?user={}", crate::pages::url_escape(&user_id));
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">{crate::text::LOADING}</p> }>
+            {move || {
+                let link = link.clone();
+                Suspend::new(async move {
+                    match trace.await {
+                        Ok(t) if t.messages.is_empty() => {
+                            view! { <p class="muted" data-testid="detail-messages">"该用户还没有收到过短信。"</p> }.into_any()
+                        }
+                        Ok(t) => view! {
+                            <ul data-testid="detail-messages">
+                                {t.messages.into_iter().take(10).map(|m| view! {
+                                    <li>{m.row.campaign}" · "<span class=format!("badge cat-{}", m.row.category)>{m.row.category_label}</span>
+                                        " "<span class="muted">{m.row.explanation}</span></li>
+                                }).collect_view()}
+                            </ul>
+                            <p><a href=link id="detail-trace">"未收到排查：查看每条短信的完整时间线"</a></p>
+                        }.into_any(),
+                        Err(e) => view! { <p class="muted" data-testid="detail-messages">{error_text(&e)}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
     }
 }

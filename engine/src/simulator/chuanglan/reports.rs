@@ -43,13 +43,16 @@ pub fn schedule(s: &mut State, msg_id: &str, phone: &str, uid: Option<String>, u
         let i = s.rng.gen_range(0..s.config.failure_statuses.len());
         s.config.failure_statuses[i].clone()
     };
+    // Carrier time `yyMMddHHmm` and receipt time `yyMMddHHmmss` as of when the report is due.
+    let at = now_cn() + Duration::from_millis(s.config.report_delay_ms);
+    let fmt = |f: &[time::format_description::FormatItem<'_>]| at.format(f).unwrap_or_default();
     let report = Report {
         msg_id: msg_id.to_owned(),
         phone: phone.to_owned(),
         status_desc: describe(&status).to_owned(),
         status,
-        report_time: String::new(),
-        notify_time: String::new(),
+        report_time: fmt(time::macros::format_description!("[year repr:last_two][month][day][hour][minute]")),
+        notify_time: fmt(time::macros::format_description!("[year repr:last_two][month][day][hour][minute][second]")),
         uid,
         length: Some(units),
     };

@@ -1,9 +1,11 @@
 // Browser test of the full builder in sandbox mode: from users and a segment to a completed
-// campaign with its progress bar. Usage: node campaign.test.mjs /path/to/chuda
+// campaign with its progress bar, then its receipts: statistics filling, 发送记录, 未收到排查 for a
+// failed phone, and the user's messages in 用户细查. Usage: node campaign.test.mjs /path/to/chuda
 import { startServer, launchBrowser, watch, assert, run, cleanup, hydrated as h, ADMIN_PASSWORD } from './harness.mjs';
 
 const binary = process.argv[2];
-const server = await startServer(binary);
+// One sandbox message in five gets a failure report, so statistics and 未收到排查 have work.
+const server = await startServer(binary, { CHUDA__SENDING__SANDBOX_DELIVERED_RATIO: '0.8' });
 const browser = await launchBrowser();
 const page = await browser.newPage();
 const seen = watch(page);
@@ -78,6 +80,50 @@ const failed = await run([
     await page.goto(`${server.base}/campaigns`, { waitUntil: 'networkidle' });
     const row = await page.locator('#campaigns tbody tr').first().textContent();
     assert(row.includes('周年庆') && row.includes('已完成') && row.includes('沙箱'), row);
+  }],
+  ['the statistics fill as the sandbox pushes its receipts', async () => {
+    await page.locator('#campaigns tbody tr a').first().click();
+    await page.waitForURL(/\/campaigns\/\d+$/);
+    await hydrated();
+    const stat = (key) => `[data-stat=${key}] .stat-num`;
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '0', stat('pending'), { timeout: 20000 });
+    const delivered = Number(await page.textContent(stat('delivered')));
+    const failedCount = Number(await page.textContent(stat('failed')));
+    assert(delivered + failedCount === 40 && delivered > 0 && failedCount > 0, `${delivered} + ${failedCount}`);
+    assert(await page.locator('#chart-failures svg g[data-bar]').count() > 0, 'failure reasons chart');
+    assert(await page.locator('#chart-deliveries svg g[data-column]').count() > 0, 'deliveries chart');
+    const carriers = await page.textContent('#stats-carriers');
+    assert(carriers.includes('中国移动'), carriers);
+  }],
+  ['发送记录 lists the failed messages and 未收到排查 explains one', async () => {
+    await page.click('#stats-failed');
+    await page.waitForURL(/\/ledger\?campaign=\d+&status=failed/);
+    const rows = page.locator('#ledger-rows tbody tr');
+    await rows.first().waitFor();
+    const category = await rows.first().getAttribute('data-category');
+    assert(category.startsWith('failed_'), category);
+    const text = await rows.first().textContent();
+    assert(text.includes('137****') && text.includes('失败'), text);
+    await rows.first().locator('a[title=未收到排查]').click();
+    await page.waitForURL(/\/troubleshoot\?message=\d+/);
+    const explanation = await page.textContent('[data-testid=trace-explanation]');
+    assert(explanation.length > 4, explanation);
+    assert((await page.textContent('[data-testid=trace-category]')).includes('失败'), 'category');
+    const timeline = await page.textContent('ol.timeline');
+    assert(timeline.includes('入队') && timeline.includes('第 1 次提交') && timeline.includes('回执'), timeline);
+    assert((await page.textContent('[data-testid=trace-advice]')).startsWith('下一步'), 'advice');
+  }],
+  ['未收到排查 by a typed phone, and 用户细查 shows the user\'s messages', async () => {
+    await page.goto(`${server.base}/troubleshoot`, { waitUntil: 'networkidle' });
+    await page.fill('#f-trace-phone', '137 0000 0001');
+    await page.click('#trace-form button[type=submit]');
+    await page.waitForURL(/phone=/);
+    await page.waitForSelector('[data-testid=trace-summary]');
+    assert((await page.textContent('[data-testid=trace-summary]')).includes('共 1 条'), await page.textContent('[data-testid=trace-summary]'));
+    await page.goto(`${server.base}/users/lookup?q=u1`, { waitUntil: 'networkidle' });
+    await hydrated();
+    await page.waitForSelector('ul[data-testid=detail-messages]');
+    assert((await page.textContent('[data-testid=detail-messages]')).includes('周年庆'), 'user messages');
   }],
   ['no page errors or console errors', async () => {
     assert(seen.problems.length === 0, seen.problems.join('\n'));

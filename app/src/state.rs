@@ -21,6 +21,8 @@ pub struct ServerState {
     pub segments: Arc<engine::segments::Index>,
     /// The campaign sending worker.
     pub dispatcher: Arc<engine::campaigns::dispatch::Dispatcher>,
+    /// Group-commit writer for pushed delivery reports.
+    pub receipts: engine::campaigns::receipts::Writer,
     /// A submitted message without a report for this long is 超时未回执.
     pub receipt_timeout_secs: i64,
 }

@@ -97,7 +97,7 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
         );
     }
     let state = ServerState {
-        db,
+        db: db.clone(),
         key,
         throttle: Arc::new(LoginThrottle::default()),
         secure_cookies: settings.server.secure_cookies,
@@ -107,6 +107,7 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
         segments: Arc::new(engine::segments::Index::default()),
         dispatcher: dispatcher.clone(),
         receipt_timeout_secs: (s.receipt_timeout_hours.max(1) * 3600) as i64,
+        receipts: engine::campaigns::receipts::Writer::start(db.clone()),
     };
     state.users_changed();
     dispatcher.kick().await?;

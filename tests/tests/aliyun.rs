@@ -72,3 +72,53 @@ async fn a_test_send_arrives_rendered_and_an_unapproved_template_is_blocked() {
     assert!(body.contains("模板有 2 个参数"), "{body}");
     assert_eq!(sim.messages().len(), 1, "nothing else was sent");
 }
+
+fn aliyun_campaign(segment: i64, code: &str) -> Value {
+    json!({"name": "阿里云积分提醒", "segment_id": segment, "vendor": "aliyun", "signature": "示例商城",
+        "mode": "template", "content": "", "template_id": code, "template_params": "name,points",
+        "bindings": [{"attribute": "name", "fallback": "会员", "skip": false},
+                     {"attribute": "points", "fallback": "100", "skip": false}], "schedule": ""})
+}
+
+#[tokio::test]
+async fn a_campaign_through_aliyun_gets_its_receipts_into_the_ledger() {
+    let sim = simulator().await;
+    let (t, seg) = common::seeded_with(6, |s| s.sending.pull_receipts_secs = 1).await;
+    assert_eq!(t.call("settings/aliyun", card(&sim, "ExampleSecretDoNotUse")).await.0, 200);
+    let (status, body) = t
+        .call("campaigns/create", json!({"form": aliyun_campaign(seg, "SMS_465000002"), "start_now": true, "key": "a"}))
+        .await;
+    assert!(status >= 400 && body.contains("审核"), "a template under review blocks the campaign: {status} {body}");
+
+    let id = common::json_call(
+        &t,
+        "campaigns/create",
+        json!({"form": aliyun_campaign(seg, "SMS_465000001"), "start_now": true, "key": "b"}),
+    )
+    .await
+    .as_i64()
+    .expect("id");
+    let done = common::wait_status(&t, id, "completed").await;
+    assert_eq!(done["row"]["submitted"].as_u64(), Some(3), "{done}");
+    assert_eq!(sim.messages().len(), 3);
+    assert!(sim.messages()[0].text.starts_with("【示例商城】尊敬的用户0"), "{}", sim.messages()[0].text);
+    let mut stats = Value::Null;
+    for _ in 0..100 {
+        stats = common::json_call(&t, "campaigns/stats", json!({"id": id})).await;
+        if stats["delivered"] == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(stats["delivered"], 3, "QuerySendDetails reports reached the ledger: {stats}");
+    let q = json!({"query": {"campaign": id.to_string(), "status": "delivered", "vendor": "aliyun", "from": "",
+        "to": "", "phone": "", "before": ""}});
+    let page = common::json_call(&t, "ledger/page", q).await;
+    let rows = page["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        (rows[0]["vendor_label"].as_str(), rows[0]["receipt_status"].as_str()),
+        (Some("阿里云"), Some("DELIVERED"))
+    );
+    assert_eq!(rows[0]["msg_id"], json!(sim.messages()[2].biz_id), "the BizId is the ledger msgId");
+}

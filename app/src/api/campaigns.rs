@@ -80,6 +80,8 @@ pub async fn create_campaign(form: CampaignForm, start_now: bool, key: String) -
 
 #[cfg(feature = "ssr")]
 async fn start(state: &crate::state::ServerState, id: i64, key: &str) -> Result<(), AppError> {
+    let c = engine::campaigns::get(&state.db, id).await?.ok_or_else(|| AppError::NotFound.with_status())?;
+    check::require_approved(state, &c).await?;
     engine::campaigns::start(&state.segments, &state.db, id, key).await?;
     state.dispatcher.spawn(id);
     Ok(())

@@ -9,6 +9,9 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Messages per campaign asked about per receipt-loop tick by vendors that answer per message.
+const QUERY_PER_TICK: i64 = 200;
+
 /// Tuning, from `[sending]` in the configuration.
 #[derive(Debug, Clone)]
 pub struct DispatchConfig {
@@ -116,11 +119,27 @@ impl Dispatcher {
         let (mut stored, mut settled) = (0, 0);
         for id in ids {
             let Some(c) = get(&self.db, id).await? else { continue };
+            let Ok(provider) = self.providers.provider(&c).await else { continue };
+            // Per-message queries (Aliyun), bounded per tick; push is the bulk path.
+            let waiting = match c.vendor {
+                super::Vendor::Aliyun => super::receipts::waiting(&self.db, id, QUERY_PER_TICK).await?,
+                super::Vendor::Chuanglan => Vec::new(),
+            };
+            if !waiting.is_empty() {
+                match provider.query_reports(&waiting).await {
+                    Ok(reports) if !reports.is_empty() => {
+                        let (a, b) = super::receipts::store(&self.db, &reports).await?;
+                        stored += a;
+                        settled += b;
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(campaign = id, code = %e.code, "querying delivery reports failed"),
+                }
+            }
             // One pull per account: the vendor deletes what it returns (Chuanglan §7.1).
             if !seen.insert((c.vendor, c.sandbox)) {
                 continue;
             }
-            let Ok(provider) = self.providers.provider(&c).await else { continue };
             match provider.pull_reports().await {
                 Ok(reports) if !reports.is_empty() => {
                     let (a, b) = super::receipts::store(&self.db, &reports).await?;

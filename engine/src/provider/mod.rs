@@ -66,6 +66,21 @@ pub trait SmsProvider: Send + Sync {
     async fn submit(&self, batch: &Batch) -> Result<Submitted, ProviderError>;
     /// Fetches pending delivery reports (the vendor deletes what it returns).
     async fn pull_reports(&self) -> Result<Vec<Report>, ProviderError>;
+    /// Asks for the reports of specific messages still waiting for one, for vendors that answer
+    /// per message rather than from a queue (Aliyun QuerySendDetails). Unanswered ones are
+    /// simply absent.
+    async fn query_reports(&self, _waiting: &[Waiting]) -> Result<Vec<Report>, ProviderError> {
+        Ok(Vec::new())
+    }
+}
+
+/// A submitted message without a report: the vendor's id of its request, the phone, and when
+/// it was submitted (Unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    pub msg_id: String,
+    pub phone: String,
+    pub submitted_at: i64,
 }
 
 /// Timeouts follow the official Chuanglan helper (10 s connect / 10 s read, Chuanglan §2);

@@ -46,11 +46,8 @@ fn malformed(peer: SocketAddr, hook: &str, what: &str) -> Response {
 
 /// Stores reports; a database failure answers 500 so the vendor pushes again.
 async fn store(state: &ServerState, reports: &[Report], hook: &str) -> Result<(), Refusal> {
-    match engine::campaigns::receipts::store(&state.db, reports).await {
-        Ok((stored, settled)) => {
-            tracing::debug!(hook, received = reports.len(), stored, settled, "delivery reports");
-            Ok(())
-        }
+    match state.receipts.submit(reports.to_vec()).await {
+        Ok(()) => Ok(()),
         Err(e) => {
             tracing::error!(error = %e, hook, "storing pushed reports failed");
             Err((StatusCode::INTERNAL_SERVER_ERROR, "internal error"))

@@ -53,3 +53,19 @@ pub async fn template_note(state: &ServerState, c: &Campaign) -> String {
         (Vendor::Aliyun, Content::Text(_)) => "阿里云只能按模板 CODE 发送".into(),
     }
 }
+
+/// Refuses to start an Aliyun campaign whose template is not approved (or whose status cannot
+/// be read): Aliyun would reject every request (Aliyun §5.4).
+pub async fn require_approved(state: &ServerState, c: &Campaign) -> Result<(), crate::error::AppError> {
+    let (Vendor::Aliyun, Content::Template { id, .. }) = (&c.vendor, &c.content) else { return Ok(()) };
+    let refuse = |message: String| Err(crate::error::AppError::Rejected { message }.with_status());
+    let creds = match engine::settings::aliyun::credentials(&state.db, &state.key).await? {
+        Some(c) => c,
+        None => return refuse("阿里云未配置，请先在短信配置中填写并开通".into()),
+    };
+    match state.aliyun.query_template(&creds, id).await {
+        Ok(t) if t.approved() => Ok(()),
+        Ok(t) => refuse(format!("阿里云模板 {id} 状态为“{}”，审核通过后才能开始发送", t.label())),
+        Err(e) => refuse(format!("无法确认阿里云模板 {id} 的审核状态（{}），暂不发送", e.explanation)),
+    }
+}

@@ -103,6 +103,40 @@ impl SmsProvider for Provider {
     async fn pull_reports(&self) -> Result<Vec<Report>, ProviderError> {
         Ok(Vec::new())
     }
+
+    /// QuerySendDetails per waiting message (PhoneNumber + BizId + SendDate, §5.3); records in
+    /// state 2 (failed) or 3 (delivered) become reports keyed by the BizId. The push (§7) is the
+    /// bulk path; this is the fallback the receipt loop runs for a bounded number per tick.
+    async fn query_reports(&self, waiting: &[crate::provider::Waiting]) -> Result<Vec<Report>, ProviderError> {
+        let fmt = time::macros::format_description!("[year][month][day]");
+        let mut out = Vec::new();
+        for w in waiting {
+            let day = time::OffsetDateTime::from_unix_timestamp(w.submitted_at)
+                .map(|t| t.to_offset(crate::clock::shanghai()))
+                .ok()
+                .and_then(|t| t.format(&fmt).ok())
+                .unwrap_or_default();
+            let (_, rows) = self.client.query_send_details(&self.creds, &w.phone, &day, Some(&w.msg_id), 1).await?;
+            for r in rows.into_iter().filter(|r| r.send_status == 2 || r.send_status == 3) {
+                let status = match (r.send_status, r.err_code.trim()) {
+                    (3, _) => "DELIVERED".to_owned(),
+                    (_, "") => "FAILED".to_owned(),
+                    (_, code) => code.to_owned(),
+                };
+                out.push(Report {
+                    msg_id: w.msg_id.clone(),
+                    phone: r.phone,
+                    status,
+                    status_desc: String::new(),
+                    report_time: r.receive_date,
+                    notify_time: r.send_date,
+                    uid: Some(r.out_id).filter(|o| !o.is_empty()),
+                    length: None,
+                });
+            }
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]

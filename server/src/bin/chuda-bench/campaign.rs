@@ -38,7 +38,7 @@ fn peak_rss_mib() -> f64 {
     kb.unwrap_or(0.0) / 1024.0
 }
 
-pub async fn run(sim: &str, recipients: u64, concurrency: usize) -> anyhow::Result<()> {
+pub async fn run(sim: &str, recipients: u64, concurrency: usize, receipts: bool) -> anyhow::Result<()> {
     let args = super::Args { sim: sim.to_owned(), seconds: 3, concurrency };
     let _ = super::raw_capacity(&super::Args {
         seconds: 1,
@@ -116,6 +116,9 @@ pub async fn run(sim: &str, recipients: u64, concurrency: usize) -> anyhow::Resu
     println!("ratio dispatch / raw capacity: {:.3}", rate / raw.max(f64::MIN_POSITIVE));
     println!("campaign wall time (start → completed): {:.1} s", snapshot + send);
     println!("peak RSS of this process (import, snapshot and dispatch): {:.0} MiB", peak_rss_mib());
+    if receipts {
+        super::receipts::run(&dir, &db, c.id).await?;
+    }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `chuda-bench`: throughput figures for the README (not a test).
 //!
-//! `chuda-bench campaign --sim URL [--recipients N] [--concurrency N]`: see `campaign.rs`.
+//! `chuda-bench campaign --sim URL [--recipients N] [--concurrency N] [--receipts]`: see
+//! `campaign.rs` and `receipts.rs`.
 //!
 //! `chuda-bench chuanglan --sim http://127.0.0.1:PORT` measures, against a running
 //! `chuda simulate-253`, (a) the simulator's raw capacity with a load generator posting one
@@ -8,6 +9,7 @@
 //! equivalent 1000-phone batches from this one process, then prints both and their ratio.
 
 mod campaign;
+mod receipts;
 
 use engine::provider::chuanglan::Client;
 use engine::provider::{Batch, Content, OutMessage};
@@ -126,12 +128,13 @@ async fn main() -> std::process::ExitCode {
     if argv.get(1).map(String::as_str) == Some("campaign") {
         let value = |flag: &str| argv.iter().position(|a| a == flag).and_then(|i| argv.get(i + 1)).cloned();
         let Some(sim) = value("--sim") else {
-            eprintln!("usage: chuda-bench campaign --sim URL [--recipients N] [--concurrency N]");
+            eprintln!("usage: chuda-bench campaign --sim URL [--recipients N] [--concurrency N] [--receipts]");
             return std::process::ExitCode::from(2);
         };
         let recipients = value("--recipients").and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
         let concurrency = value("--concurrency").and_then(|v| v.parse().ok()).unwrap_or(4);
-        return match campaign::run(&sim, recipients, concurrency).await {
+        let receipts = argv.iter().any(|a| a == "--receipts");
+        return match campaign::run(&sim, recipients, concurrency, receipts).await {
             Ok(()) => std::process::ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("chuda-bench: {e:#}");

@@ -40,3 +40,30 @@ pub fn url_escape(s: &str) -> String {
         })
         .collect()
 }
+
+/// Bumps `tick` every `secs` seconds while `active()` holds (for pages that refresh
+/// themselves); the timer stops with the component.
+pub fn refresh_while(
+    tick: leptos::prelude::RwSignal<u64>,
+    secs: u64,
+    active: impl Fn() -> bool + Send + Sync + 'static,
+) {
+    use leptos::prelude::*;
+    let active = std::sync::Arc::new(active);
+    Effect::new(move |_| {
+        let active = active.clone();
+        let handle = set_interval_with_handle(
+            move || {
+                if active() {
+                    tick.update(|t| *t += 1);
+                }
+            },
+            std::time::Duration::from_secs(secs),
+        );
+        on_cleanup(move || {
+            if let Ok(h) = handle {
+                h.clear();
+            }
+        });
+    });
+}

@@ -125,32 +125,36 @@ impl Dispatcher {
                 super::Vendor::Aliyun => super::receipts::waiting(&self.db, id, QUERY_PER_TICK).await?,
                 super::Vendor::Chuanglan => Vec::new(),
             };
+            let mut total = (0, 0);
             if !waiting.is_empty() {
-                match provider.query_reports(&waiting).await {
-                    Ok(reports) if !reports.is_empty() => {
-                        let (a, b) = super::receipts::store(&self.db, &reports).await?;
-                        stored += a;
-                        settled += b;
-                    }
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(campaign = id, code = %e.code, "querying delivery reports failed"),
-                }
+                total = self.apply(id, "querying", provider.query_reports(&waiting).await).await?;
             }
             // One pull per account: the vendor deletes what it returns (Chuanglan §7.1).
-            if !seen.insert((c.vendor, c.sandbox)) {
-                continue;
+            if seen.insert((c.vendor, c.sandbox)) {
+                let pulled = self.apply(id, "pulling", provider.pull_reports().await).await?;
+                total = (total.0 + pulled.0, total.1 + pulled.1);
             }
-            match provider.pull_reports().await {
-                Ok(reports) if !reports.is_empty() => {
-                    let (a, b) = super::receipts::store(&self.db, &reports).await?;
-                    stored += a;
-                    settled += b;
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(campaign = id, code = %e.code, "pulling delivery reports failed"),
-            }
+            stored += total.0;
+            settled += total.1;
         }
         Ok((stored, settled))
+    }
+
+    /// Stores what a report query or pull returned; a vendor error is logged, not fatal.
+    async fn apply(
+        &self,
+        id: i64,
+        how: &str,
+        got: Result<Vec<crate::provider::Report>, ProviderError>,
+    ) -> Result<(u64, u64), CampaignError> {
+        match got {
+            Ok(reports) if !reports.is_empty() => super::receipts::store(&self.db, &reports).await,
+            Ok(_) => Ok((0, 0)),
+            Err(e) => {
+                tracing::warn!(campaign = id, code = %e.code, how, "fetching delivery reports failed");
+                Ok((0, 0))
+            }
+        }
     }
 
     /// Pulls receipts every `every` (the fallback when no push arrives).

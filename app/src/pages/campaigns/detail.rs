@@ -22,23 +22,8 @@ pub fn CampaignPage() -> impl IntoView {
         }
     });
     // Refresh once a second while the campaign can still change by itself.
-    Effect::new(move |_| {
-        let handle = set_interval_with_handle(
-            move || {
-                let active = live.with_untracked(|d| {
-                    d.as_ref().is_some_and(|d| matches!(d.row.status.as_str(), "sending" | "scheduled"))
-                });
-                if active {
-                    tick.update(|t| *t += 1);
-                }
-            },
-            std::time::Duration::from_secs(1),
-        );
-        on_cleanup(move || {
-            if let Ok(h) = handle {
-                h.clear();
-            }
-        });
+    crate::pages::refresh_while(tick, 1, move || {
+        live.with_untracked(|d| d.as_ref().is_some_and(|d| matches!(d.row.status.as_str(), "sending" | "scheduled")))
     });
     view! {
         <Title text="活动 · 触达"/>

@@ -18,21 +18,8 @@ pub fn CampaignStats(id: i64) -> impl IntoView {
             live.set(Some(s));
         }
     });
-    Effect::new(move |_| {
-        let handle = set_interval_with_handle(
-            move || {
-                let moving = live.with_untracked(|s| s.as_ref().is_none_or(|s| s.in_progress + s.pending > 0));
-                if moving {
-                    tick.update(|t| *t += 1);
-                }
-            },
-            std::time::Duration::from_secs(2),
-        );
-        on_cleanup(move || {
-            if let Ok(h) = handle {
-                h.clear();
-            }
-        });
+    crate::pages::refresh_while(tick, 2, move || {
+        live.with_untracked(|s| s.as_ref().is_none_or(|s| s.in_progress + s.pending > 0))
     });
     view! {
         {move || live.get().map(|s| view! { <Funnel s=s.clone() id/><Charts s/> })}

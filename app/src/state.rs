@@ -23,8 +23,25 @@ pub struct ServerState {
     pub dispatcher: Arc<engine::campaigns::dispatch::Dispatcher>,
     /// Group-commit writer for pushed delivery reports.
     pub receipts: engine::campaigns::receipts::Writer,
+    /// Campaign statistics by campaign id, with when and how long they took to compute.
+    pub stats_cache: Arc<tokio::sync::Mutex<std::collections::HashMap<i64, CachedStats>>>,
     /// A submitted message without a report for this long is 超时未回执.
     pub receipt_timeout_secs: i64,
+}
+
+/// Statistics of one campaign as last computed.
+pub struct CachedStats {
+    pub at: std::time::Instant,
+    pub took: std::time::Duration,
+    pub stats: crate::dto::ledger::StatsView,
+}
+
+impl CachedStats {
+    /// Fresh for twice a second, or three times as long as computing took, whichever is longer:
+    /// a page refreshing every 2 s on a million-message campaign never queues computations.
+    pub fn fresh(&self) -> bool {
+        self.at.elapsed() < (self.took * 3).max(std::time::Duration::from_millis(500))
+    }
 }
 
 impl std::fmt::Debug for ServerState {

@@ -108,6 +108,7 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
         dispatcher: dispatcher.clone(),
         receipt_timeout_secs: (s.receipt_timeout_hours.max(1) * 3600) as i64,
         receipts: engine::campaigns::receipts::Writer::start(db.clone()),
+        stats_cache: Arc::default(),
     };
     state.users_changed();
     dispatcher.kick().await?;

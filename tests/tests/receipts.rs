@@ -81,6 +81,8 @@ async fn pushed_reports_fill_the_ledger_stats_and_trace_once() {
     for _ in 0..2 {
         assert_eq!(callback(&app, &url, &report).await, (200, "OK".to_owned()));
     }
+    // Statistics are cached for at least 0.5 s (see `CachedStats`).
+    tokio::time::sleep(Duration::from_millis(600)).await;
     let after = json_call(&app, "campaigns/stats", json!({"id": id})).await;
     assert_eq!((after["delivered"].as_u64(), after["failed"].as_u64()), (Some(delivered - 1), Some(failed + 1)));
 
@@ -101,6 +103,7 @@ async fn pushed_reports_fill_the_ledger_stats_and_trace_once() {
         .expect("push");
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.expect("json")["code"], 0);
+    tokio::time::sleep(Duration::from_millis(600)).await;
     let last = json_call(&app, "campaigns/stats", json!({"id": id})).await;
     assert_eq!(
         (last["delivered"].clone(), last["failed"].clone()),

@@ -38,15 +38,26 @@ pub async fn trace_phone(phone: String, user_id: String, message: Option<i64>) -
     })
 }
 
+/// Campaign statistics, computed at most once per freshness window (see `CachedStats`); callers
+/// arriving while they are computed wait for that result instead of starting another.
 #[server(prefix = "/api", endpoint = "campaigns/stats", input = Json)]
 pub async fn campaign_stats(id: i64) -> Result<StatsView, AppError> {
     let (state, _, _) = super::session::require_session().await?;
+    let mut cache = state.stats_cache.lock().await;
+    if let Some(c) = cache.get(&id).filter(|c| c.fresh()) {
+        return Ok(c.stats.clone());
+    }
+    let started = std::time::Instant::now();
     let s = engine::ledger::stats::campaign(&state.db, id, state.receipt_timeout_secs).await?;
     let resendable = match s.failed + s.timeout {
         0 => 0,
         _ => engine::ledger::query::resendable_phones(&state.db, id, state.receipt_timeout_secs).await?.len() as u64,
     };
-    Ok(convert::stats(s, resendable))
+    let stats = convert::stats(s, resendable);
+    let entry =
+        crate::state::CachedStats { at: std::time::Instant::now(), took: started.elapsed(), stats: stats.clone() };
+    cache.insert(id, entry);
+    Ok(stats)
 }
 
 /// 重发失败: a list segment of the phones a resend can help and a draft campaign copying this

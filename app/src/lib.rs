@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! chuda's browser UI: the HTML shell, route table, pages and the `#[server]` functions they
 //! call. Compiled natively with `ssr` (server rendering, server functions run here) and to
 //! WASM with `hydrate`. Only `ssr` pulls in `engine`, so credentials, SQL and HTTP clients can

@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! The WASM entry point: hydrates the server-rendered page. Depends on `app` with `hydrate`
 //! only, so no server code (engine, sqlx, reqwest) is compiled in.
 

@@ -114,7 +114,7 @@ fn Live(live: RwSignal<Option<CampaignDetail>>, refresh: RwSignal<u64>) -> impl 
         {move || error.get().map(|e| view! { <p class="notice err" data-testid="campaign-error">{e}</p> })}
         // Created once the campaign has started, outside the per-second re-render above.
         <Show when=move || started.get()>
-            <super::stats::CampaignStats id=live.with_untracked(|d| d.as_ref().map(|d| d.row.id).unwrap_or_default())/>
+            {view! { <super::stats::CampaignStats id=live.with_untracked(|d| d.as_ref().map(|d| d.row.id).unwrap_or_default())/> }.into_any()}
         </Show>
     }
 }

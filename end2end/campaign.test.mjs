@@ -94,6 +94,7 @@ const failed = await run([
     assert(await page.locator('#chart-deliveries svg g[data-column]').count() > 0, 'deliveries chart');
     const carriers = await page.textContent('#stats-carriers');
     assert(carriers.includes('中国移动'), carriers);
+    await page.screenshot({ path: 'artifacts/campaign-stats.png', fullPage: true }).catch(() => {});
   }],
   ['发送记录 lists the failed messages and 未收到排查 explains one', async () => {
     await page.click('#stats-failed');
@@ -112,6 +113,7 @@ const failed = await run([
     const timeline = await page.textContent('ol.timeline');
     assert(timeline.includes('入队') && timeline.includes('第 1 次提交') && timeline.includes('回执'), timeline);
     assert((await page.textContent('[data-testid=trace-advice]')).startsWith('下一步'), 'advice');
+    await page.screenshot({ path: 'artifacts/troubleshoot.png', fullPage: true }).catch(() => {});
   }],
   ['未收到排查 by a typed phone, and 用户细查 shows the user\'s messages', async () => {
     await page.goto(`${server.base}/troubleshoot`, { waitUntil: 'networkidle' });

@@ -13,6 +13,9 @@ import http.cookiejar, json, os, random, shutil, signal, socket, subprocess, sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "chuda")
 PASSWORD = "crash-trial-admin-1"
+# 50,000 msg/s: a 100,000-phone campaign sends for about 2 s, so the kill (0.05–1.5 s after the
+# start) lands mid-send; the default 1,000 msg/s would make each trial take minutes.
+RATE = "50000"
 
 
 def free_port():
@@ -58,7 +61,7 @@ class Console:
 
 def serve(data_dir, port):
     env = dict(os.environ, CHUDA__AUTH__ADMIN_PASSWORD=PASSWORD, CHUDA__LOG__LEVEL="warn",
-               CHUDA__SENDING__RATE_PER_SEC="1000000")
+               CHUDA__SENDING__RATE_PER_SEC=RATE)
     p = subprocess.Popen([BIN, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", data_dir], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_http(f"http://127.0.0.1:{port}/login")

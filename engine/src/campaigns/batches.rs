@@ -64,8 +64,6 @@ pub async fn insert(
 /// What became of a claimed batch.
 pub enum Sent {
     Answered(Result<Submitted, ProviderError>),
-    /// Paused or cancelled while waiting for the rate limit: nothing was sent.
-    Released,
 }
 
 /// Records `done` outcomes and claims up to `want` due batches of `campaign`, in one
@@ -95,7 +93,6 @@ pub async fn settle_and_claim(
         match sent {
             Sent::Answered(Ok(_)) => {}
             Sent::Answered(Err(e)) => record_error(&mut tx, *id, e, retry, now).await?,
-            Sent::Released => release(&mut tx, *id).await?,
         }
     }
     let answered: Vec<i64> = done.iter().filter(|(_, s)| matches!(s, Sent::Answered(_))).map(|(id, _)| *id).collect();
@@ -152,14 +149,6 @@ pub async fn load(db: &Db, claimed: Vec<(i64, String)>) -> Result<Vec<Claimed>, 
             Ok(Claimed { id, uid, messages })
         })
         .collect()
-}
-
-async fn release(tx: &mut Transaction<'_, Sqlite>, id: i64) -> Result<(), CampaignError> {
-    sqlx::query("UPDATE batches SET status = 'queued', attempts = attempts - 1 WHERE id = ? AND status = 'sending'")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// Accepted requests, in one statement.

@@ -1,8 +1,9 @@
 //! The runner of one sending campaign: a pipeline that keeps up to `concurrency` requests in
 //! flight. Each round records every answer that has arrived and claims as many due batches as
 //! there are free slots, in one transaction; the claimed batches are sent by their own tasks,
-//! which report back over a channel. Claims are committed before anything is sent, and the
-//! campaign status is re-read every 100 ms, so a pause or cancel stops new requests at once.
+//! which report back over a channel. The rate limit is waited for before claiming, claims are
+//! committed before anything is sent, and the campaign status is re-read every 100 ms and after
+//! every rate-limit wait, so a pause or cancel stops new requests at once.
 
 use super::batches::{self, Claimed, Sent};
 use super::dispatch::Dispatcher;
@@ -34,6 +35,7 @@ impl Dispatcher {
         let c = Arc::new(c);
         let (tx, mut rx) = mpsc::unbounded_channel::<(i64, Sent)>();
         let slots = self.config.concurrency.max(1);
+        let size = c.vendor.max_batch(&c.content).max(1);
         let retry = (self.config.max_attempts, self.config.backoff_ms);
         let (mut inflight, mut done) = (0usize, Vec::new());
         let mut checked: Option<(std::time::Instant, bool)> = None;
@@ -48,7 +50,15 @@ impl Dispatcher {
                     s
                 }
             };
-            let want = if sending { slots - inflight } else { 0 };
+            let mut want = if sending { slots - inflight } else { 0 };
+            // The rate limit is taken *before* claiming, so a claimed request is sent at once
+            // and a kill can only leave requests that were really in flight as unknown.
+            if want > 0 && self.throttle(c.vendor.as_str(), want * size).await {
+                checked = None;
+                if status_of(&self.db, id).await? != Some(Status::Sending) {
+                    want = 0;
+                }
+            }
             let claimed = {
                 let _w = self.writes.lock().await;
                 batches::settle_and_claim(&self.db, id, &done, want, retry).await?
@@ -64,7 +74,7 @@ impl Dispatcher {
             done.clear();
             for b in batches::load(&self.db, claimed).await? {
                 inflight += 1;
-                tokio::spawn(self.clone().send(provider.clone(), c.clone(), b, tx.clone()));
+                tokio::spawn(Self::send(provider.clone(), c.clone(), b, tx.clone()));
             }
             if inflight == 0 {
                 if !sending {
@@ -90,17 +100,11 @@ impl Dispatcher {
     }
 
     async fn send(
-        self: Arc<Self>,
         provider: Arc<dyn SmsProvider>,
         c: Arc<Campaign>,
         b: Claimed,
         tx: mpsc::UnboundedSender<(i64, Sent)>,
     ) {
-        let waited = self.throttle(c.vendor.as_str(), b.messages.len()).await;
-        if waited && !matches!(status_of(&self.db, c.id).await, Ok(Some(Status::Sending))) {
-            let _ = tx.send((b.id, Sent::Released));
-            return;
-        }
         let batch = Batch {
             signature: c.signature.clone(),
             content: c.content.clone(),

@@ -258,7 +258,11 @@ async fn pause_and_cancel_stop_sending() {
     assert!(at_pause > 0 && at_pause < 3_999, "paused mid-way: {at_pause}");
     cancel(&w.db, c.id).await.expect("cancel");
     let p = progress(&w.db, c.id).await.expect("p");
-    assert_eq!((p.cancelled + p.submitted, p.submitted), (3_999, at_pause), "a claimed batch is released on pause");
+    assert_eq!(
+        (p.cancelled + p.submitted, p.submitted),
+        (3_999, at_pause),
+        "nothing is claimed while waiting for the rate limit"
+    );
     assert!(resume(&w.db, c.id).await.is_err(), "a cancelled campaign cannot resume");
 }
 

@@ -25,6 +25,8 @@ pub const OUTPUT_NAME: &str = "chuda";
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_csp();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">
@@ -40,6 +42,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only from this origin or inline with this
+/// response's nonce (Leptos puts it on the hydration and streaming scripts), WebAssembly
+/// compilation allowed, nothing framed, no plugins, forms and requests to this origin only.
+/// Inline `style` attributes stay allowed (progress bars and chart widths use them).
+#[cfg(feature = "ssr")]
+fn set_page_csp() {
+    let Some(nonce) = leptos::nonce::use_nonce() else { return };
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors 'none'"
+    );
+    if let (Some(res), Ok(value)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&csp))
+    {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 
@@ -66,6 +87,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/troubleshoot") view=pages::troubleshoot::TroubleshootPage/>
                     <Route path=path!("/settings/sms") view=pages::sms_settings::SmsSettingsPage/>
                     <Route path=path!("/account") view=pages::account::AccountPage/>
+                    <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage/>
+                    <Route path=path!("/admin/tokens") view=pages::admin::TokensPage/>
+                    <Route path=path!("/admin/audit") view=pages::admin::AuditPage/>
                 </ParentRoute>
             </Routes>
         </Router>

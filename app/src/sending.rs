@@ -2,7 +2,7 @@
 //! credentials a campaign sends through, the sandbox for sandbox campaigns, and the scheduler
 //! that starts campaigns when their time comes.
 
-use engine::campaigns::dispatch::{Dispatcher, Providers};
+use engine::campaigns::dispatch::Providers;
 use engine::campaigns::{Campaign, Vendor};
 use engine::provider::{aliyun, chuanglan, ErrorClass, ProviderError, SmsProvider};
 use engine::secrets::MasterKey;
@@ -67,21 +67,36 @@ impl Providers for VendorAccounts {
 }
 
 /// Starts due scheduled campaigns once a second; the schedule id is the idempotency key, so a
-/// restart or a concurrent manual start never starts one twice.
-pub fn spawn_scheduler(db: Db, index: Arc<engine::segments::Index>, dispatcher: Arc<Dispatcher>) {
+/// restart or a concurrent manual start never starts one twice. An Aliyun campaign whose
+/// template is not approved when its time comes goes back to draft with the reason.
+pub fn spawn_scheduler(state: crate::state::ServerState) {
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             let due: Result<Vec<i64>, _> =
-                sqlx_due(&db).await.map_err(|e| tracing::warn!(error = %e, "scheduler query failed"));
+                sqlx_due(&state.db).await.map_err(|e| tracing::warn!(error = %e, "scheduler query failed"));
             for id in due.unwrap_or_default() {
-                match engine::campaigns::start(&index, &db, id, &format!("schedule-{id}")).await {
-                    Ok(_) => dispatcher.spawn(id),
+                if let Err(reason) = approved(&state, id).await {
+                    tracing::warn!(campaign = id, "scheduled campaign held: template not approved");
+                    if let Err(e) = engine::campaigns::hold(&state.db, id, &reason).await {
+                        tracing::warn!(campaign = id, error = %e, "cannot hold the scheduled campaign");
+                    }
+                    continue;
+                }
+                match engine::campaigns::start(&state.segments, &state.db, id, &format!("schedule-{id}")).await {
+                    Ok(_) => state.dispatcher.spawn(id),
                     Err(e) => tracing::warn!(campaign = id, error = %e, "scheduled start failed"),
                 }
             }
         }
     });
+}
+
+async fn approved(state: &crate::state::ServerState, id: i64) -> Result<(), String> {
+    match engine::campaigns::get(&state.db, id).await {
+        Ok(Some(c)) => crate::api::campaigns::check::require_approved(state, &c).await.map_err(|e| e.to_string()),
+        _ => Ok(()),
+    }
 }
 
 async fn sqlx_due(db: &Db) -> Result<Vec<i64>, engine::campaigns::CampaignError> {

@@ -1,6 +1,7 @@
 //! chuda's server-side domain: storage, credentials, operator auth, vendor settings and the
 //! SMS vendor clients. Nothing here is compiled into the browser bundle.
 
+pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod clock;

@@ -36,6 +36,8 @@ enum Command {
     SimulateAliyun(server::simulate::AliyunArgs),
     /// Import users from a CSV or NDJSON file into the configured database.
     Import(server::import_cli::Args),
+    /// Print the REST API's OpenAPI 3.1 document (the one served at /api/v1/openapi.json).
+    Openapi,
 }
 
 fn main() -> ExitCode {
@@ -46,6 +48,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Serve => serve(&cli),
+        Command::Openapi => {
+            println!("{}", server::api::document_json());
+            ExitCode::SUCCESS
+        }
         Command::Simulate253(args) => server::simulate::run(args),
         Command::SimulateAliyun(args) => server::simulate::run_aliyun(args),
         Command::Import(args) => match load_settings(&cli) {

@@ -115,7 +115,7 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
     if s.pull_receipts_secs > 0 {
         dispatcher.spawn_receipts_loop(std::time::Duration::from_secs(s.pull_receipts_secs));
     }
-    app::sending::spawn_scheduler(state.db.clone(), state.segments.clone(), dispatcher);
+    app::sending::spawn_scheduler(state.clone());
     Ok(state)
 }
 

@@ -122,3 +122,24 @@ async fn a_campaign_through_aliyun_gets_its_receipts_into_the_ledger() {
     );
     assert_eq!(rows[0]["msg_id"], json!(sim.messages()[2].biz_id), "the BizId is the ledger msgId");
 }
+
+#[tokio::test]
+async fn a_scheduled_campaign_with_a_template_under_review_goes_back_to_draft() {
+    let sim = simulator().await;
+    let (t, seg) = common::seeded_with(4, |_| {}).await;
+    t.call("settings/aliyun", card(&sim, "ExampleSecretDoNotUse")).await;
+    let at = time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(8, 0, 0).expect("offset"))
+        + time::Duration::seconds(2);
+    let mut form = aliyun_campaign(seg, "SMS_465000002");
+    form["schedule"] = json!(at
+        .format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"))
+        .expect("format"));
+    let id = common::json_call(&t, "campaigns/create", json!({"form": form, "start_now": false, "key": "s"}))
+        .await
+        .as_i64()
+        .expect("id");
+    let held = common::wait_status(&t, id, "draft").await;
+    let reason = held["row"]["status_reason"].as_str().unwrap_or_default().to_owned();
+    assert!(reason.contains("审核中") && reason.contains("审核通过后"), "{reason}");
+    assert!(sim.messages().is_empty(), "nothing was sent");
+}

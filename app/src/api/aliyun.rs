@@ -7,7 +7,7 @@ use leptos::server_fn::codec::Json;
 
 #[server(prefix = "/api", endpoint = "settings/aliyun", input = Json)]
 pub async fn save_aliyun(form: AliyunForm) -> Result<AliyunCard, AppError> {
-    let (state, account, _) = super::session::require_session().await?;
+    let (state, account, _) = super::session::require_admin().await?;
     let input = engine::settings::aliyun::Input {
         enabled: form.enabled,
         signature: form.signature,
@@ -17,13 +17,15 @@ pub async fn save_aliyun(form: AliyunForm) -> Result<AliyunCard, AppError> {
     };
     let view = engine::settings::aliyun::save(&state.db, &state.key, &input).await?;
     tracing::info!(user = %account.username, enabled = view.enabled, "aliyun settings saved");
+    let detail = super::settings::convert::card_change(view.enabled, view.config.as_ref().map_or("", |c| c.signature.as_str()), input.access_key_secret.is_some());
+    super::session::audit(&state, &account.username, "settings_aliyun", "阿里云", &detail).await?;
     Ok(super::settings::convert::aliyun(view))
 }
 
 /// 测试连接: QuerySmsSign (Aliyun §5.5), read-only and free.
 #[server(prefix = "/api", endpoint = "settings/aliyun/test", input = Json)]
 pub async fn test_aliyun() -> Result<ConnectionResult, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_admin().await?;
     let creds = server::credentials(&state).await?;
     let sign = state.aliyun.query_sign(&creds).await?;
     let mut message = format!("连接成功，签名“{}”状态：{}", creds.config.signature, sign.label());
@@ -36,7 +38,7 @@ pub async fn test_aliyun() -> Result<ConnectionResult, AppError> {
 /// 检查模板: QuerySmsTemplate (Aliyun §5.4) — approval status and `${…}` parameters.
 #[server(prefix = "/api", endpoint = "settings/aliyun/template", input = Json)]
 pub async fn check_aliyun_template(code: String) -> Result<TemplateCheck, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_operator().await?;
     let code = code.trim().to_owned();
     if code.is_empty() {
         return Err(AppError::field("template_code", "请填写模板 CODE，例如 SMS_465000001").with_status());
@@ -57,7 +59,7 @@ pub async fn check_aliyun_template(code: String) -> Result<TemplateCheck, AppErr
 /// 发送测试短信 with a TemplateCode; values fill the template's parameters in order.
 #[server(prefix = "/api", endpoint = "settings/aliyun/test-send", input = Json)]
 pub async fn test_send_aliyun(form: TestSendForm) -> Result<TestSendResult, AppError> {
-    let (state, account, _) = super::session::require_session().await?;
+    let (state, account, _) = super::session::require_admin().await?;
     let creds = server::credentials(&state).await?;
     let code = form.template_id.trim();
     if code.is_empty() {
@@ -85,6 +87,7 @@ pub async fn test_send_aliyun(form: TestSendForm) -> Result<TestSendResult, AppE
     let sent = state.aliyun.submit(&creds, &batch).await?;
     let sent_to: Vec<String> = batch.messages.iter().map(|m| engine::phone::mask(&m.phone)).collect();
     tracing::info!(user = %account.username, action = %sent.endpoint, biz_id = %sent.msg_id, phones = ?sent_to, "aliyun test SMS submitted");
+    super::session::audit(&state, &account.username, "vendor_test_send", "阿里云", &sent_to.join(" ")).await?;
     Ok(TestSendResult { sandbox: false, endpoint: sent.endpoint, msg_id: sent.msg_id, sent_to, invalid })
 }
 

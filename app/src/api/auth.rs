@@ -1,4 +1,4 @@
-//! Login, logout, current account and password change.
+//! Login, logout, current account and password change. Each is written to the audit log.
 
 use crate::dto::Me;
 use crate::error::AppError;
@@ -7,7 +7,7 @@ use leptos::server_fn::codec::Json;
 
 #[server(prefix = "/api", endpoint = "auth/login")]
 pub async fn login(username: String, password: String) -> Result<Me, AppError> {
-    use super::session::{client_ip, set_cookie, state};
+    use super::session::{audit, client_ip, set_cookie, state};
     let state = state()?;
     let keys = vec![format!("user:{}", username.trim().to_lowercase()), format!("ip:{}", client_ip())];
     let delay = state.throttle.delay(&keys);
@@ -19,11 +19,14 @@ pub async fn login(username: String, password: String) -> Result<Me, AppError> {
             state.throttle.reset(&keys);
             set_cookie(&token, state.secure_cookies);
             tracing::info!(user = %account.username, "login succeeded");
-            Ok(Me { username: account.username, role: account.role })
+            audit(&state, &account.username, "login", &account.username, "").await?;
+            Ok(Me { username: account.username, role: account.role.into() })
         }
         Err(engine::auth::AuthError::BadCredentials) => {
             state.throttle.record_failure(&keys);
             tracing::warn!(ip = %client_ip(), "login failed");
+            let typed: String = username.trim().chars().take(64).collect();
+            audit(&state, &typed, "login_failed", &typed, "用户名或密码错误").await?;
             Err(AppError::Rejected { message: "用户名或密码错误".into() }.with_status())
         }
         Err(other) => Err(other.into()),
@@ -32,17 +35,17 @@ pub async fn login(username: String, password: String) -> Result<Me, AppError> {
 
 #[server(prefix = "/api", endpoint = "auth/logout", input = Json)]
 pub async fn logout() -> Result<(), AppError> {
-    use super::session::{require_session, set_cookie};
-    let (state, _, token) = require_session().await?;
+    use super::session::{audit, require_session, set_cookie};
+    let (state, account, token) = require_session().await?;
     engine::auth::logout(&state.db, &token).await?;
     set_cookie("", state.secure_cookies);
-    Ok(())
+    audit(&state, &account.username, "logout", &account.username, "").await
 }
 
 #[server(prefix = "/api", endpoint = "auth/me", input = Json)]
 pub async fn current_account() -> Result<Me, AppError> {
     let (_, account, _) = super::session::require_session().await?;
-    Ok(Me { username: account.username, role: account.role })
+    Ok(Me { username: account.username, role: account.role.into() })
 }
 
 #[server(prefix = "/api", endpoint = "auth/password", input = Json)]
@@ -53,6 +56,9 @@ pub async fn change_password(current: String, new_password: String, confirm: Str
     }
     match engine::auth::change_password(&state.db, account.id, &token, &current, &new_password).await {
         Err(engine::auth::AuthError::BadCredentials) => Err(AppError::field("current", "当前密码不正确").with_status()),
-        other => Ok(other?),
+        other => {
+            other?;
+            super::session::audit(&state, &account.username, "password_change", &account.username, "").await
+        }
     }
 }

@@ -8,14 +8,14 @@ use leptos::server_fn::codec::Json;
 
 #[server(prefix = "/api", endpoint = "campaigns/options", input = Json)]
 pub async fn load_builder_options() -> Result<BuilderOptions, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_operator().await?;
     convert::options(&state).await
 }
 
 /// 检查模板 + 预览: what is known about the template, the reconciliation and sample messages.
 #[server(prefix = "/api", endpoint = "campaigns/preview", input = Json)]
 pub async fn preview_campaign(form: CampaignForm) -> Result<PreviewView, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_operator().await?;
     let (input, sandbox) = convert::input(&state, &form).await?;
     let draft = convert::transient(&input, sandbox);
     let note = check::template_note(&state, &draft).await;
@@ -38,7 +38,7 @@ pub async fn preview_campaign(form: CampaignForm) -> Result<PreviewView, AppErro
 #[server(prefix = "/api", endpoint = "campaigns/test-send", input = Json)]
 pub async fn test_send_campaign(form: CampaignForm, phones: String) -> Result<crate::dto::TestSendResult, AppError> {
     use engine::campaigns::dispatch::Providers;
-    let (state, account, _) = super::session::require_session().await?;
+    let (state, account, _) = super::session::require_operator().await?;
     let (input, sandbox) = convert::input(&state, &form).await?;
     let (ok, invalid) = super::phones::parse(&phones);
     super::phones::check_test_send(&ok, &invalid, None)?;
@@ -56,6 +56,8 @@ pub async fn test_send_campaign(form: CampaignForm, phones: String) -> Result<cr
     };
     let sent = provider.submit(&batch).await?;
     tracing::info!(user = %account.username, phones = ok.len(), sandbox, "campaign test send");
+    let masked: Vec<String> = ok.iter().map(|p| engine::phone::mask(p)).collect();
+    super::session::audit(&state, &account.username, "vendor_test_send", &form.name, &masked.join(" ")).await?;
     Ok(crate::dto::TestSendResult {
         sandbox,
         endpoint: sent.endpoint,
@@ -68,18 +70,33 @@ pub async fn test_send_campaign(form: CampaignForm, phones: String) -> Result<cr
 /// Saves the campaign (draft, or scheduled when a time is given); `start_now` also starts it.
 #[server(prefix = "/api", endpoint = "campaigns/create", input = Json)]
 pub async fn create_campaign(form: CampaignForm, start_now: bool, key: String) -> Result<i64, AppError> {
-    let (state, account, _) = super::session::require_session().await?;
-    let (input, sandbox) = convert::input(&state, &form).await?;
-    let c = engine::campaigns::create(&state.db, &input, sandbox, &account.username).await?;
-    tracing::info!(user = %account.username, campaign = c.id, sandbox, "campaign created");
-    if start_now && input.scheduled_at.is_none() {
+    let (state, account, _) = super::session::require_operator().await?;
+    let c = create_for(&state, &form, &account.username).await?;
+    let target = format!("活动 #{} {}", c.id, c.name);
+    super::session::audit(&state, &account.username, "campaign_create", &target, "").await?;
+    if start_now && c.scheduled_at.is_none() {
         start(&state, c.id, &key).await?;
+        super::session::audit(&state, &account.username, "campaign_start", &target, "").await?;
     }
     Ok(c.id)
 }
 
+/// Validates the builder's form and saves the campaign (the console and the REST API).
 #[cfg(feature = "ssr")]
-async fn start(state: &crate::state::ServerState, id: i64, key: &str) -> Result<(), AppError> {
+pub async fn create_for(
+    state: &crate::state::ServerState,
+    form: &CampaignForm,
+    actor: &str,
+) -> Result<engine::campaigns::Campaign, AppError> {
+    let (input, sandbox) = convert::input(state, form).await?;
+    let c = engine::campaigns::create(&state.db, &input, sandbox, actor).await?;
+    tracing::info!(user = %actor, campaign = c.id, sandbox, "campaign created");
+    Ok(c)
+}
+
+/// Starts a campaign once per `key`, after checking an Aliyun template's approval.
+#[cfg(feature = "ssr")]
+pub async fn start(state: &crate::state::ServerState, id: i64, key: &str) -> Result<(), AppError> {
     let c = engine::campaigns::get(&state.db, id).await?.ok_or_else(|| AppError::NotFound.with_status())?;
     check::require_approved(state, &c).await?;
     engine::campaigns::start(&state.segments, &state.db, id, key).await?;
@@ -87,20 +104,10 @@ async fn start(state: &crate::state::ServerState, id: i64, key: &str) -> Result<
     Ok(())
 }
 
-/// Starts a draft. The key makes double clicks and second tabs start one send.
-#[server(prefix = "/api", endpoint = "campaigns/start", input = Json)]
-pub async fn start_campaign(id: i64, key: String) -> Result<(), AppError> {
-    let (state, account, _) = super::session::require_session().await?;
-    start(&state, id, &key).await?;
-    tracing::info!(user = %account.username, campaign = id, "campaign started");
-    Ok(())
-}
-
-/// `action`: `pause`, `resume` or `cancel`.
-#[server(prefix = "/api", endpoint = "campaigns/control", input = Json)]
-pub async fn control_campaign(id: i64, action: String) -> Result<(), AppError> {
-    let (state, account, _) = super::session::require_session().await?;
-    match action.as_str() {
+/// `pause`, `resume` or `cancel`; takes effect within the runner's next status check.
+#[cfg(feature = "ssr")]
+pub async fn control(state: &crate::state::ServerState, id: i64, action: &str) -> Result<(), AppError> {
+    match action {
         "pause" => engine::campaigns::pause(&state.db, id, Some("操作员暂停")).await.map(|_| ())?,
         "resume" => {
             engine::campaigns::resume(&state.db, id).await?;
@@ -109,13 +116,32 @@ pub async fn control_campaign(id: i64, action: String) -> Result<(), AppError> {
         "cancel" => engine::campaigns::cancel(&state.db, id).await.map(|_| ())?,
         other => return Err(AppError::Rejected { message: format!("未知操作“{other}”") }.with_status()),
     }
-    tracing::info!(user = %account.username, campaign = id, action = %action, "campaign control");
     Ok(())
+}
+
+/// Starts a draft. The key makes double clicks and second tabs start one send.
+#[server(prefix = "/api", endpoint = "campaigns/start", input = Json)]
+pub async fn start_campaign(id: i64, key: String) -> Result<(), AppError> {
+    let (state, account, _) = super::session::require_operator().await?;
+    start(&state, id, &key).await?;
+    tracing::info!(user = %account.username, campaign = id, "campaign started");
+    super::session::audit(&state, &account.username, "campaign_start", &format!("活动 #{id}"), "").await?;
+    Ok(())
+}
+
+/// `action`: `pause`, `resume` or `cancel`.
+#[server(prefix = "/api", endpoint = "campaigns/control", input = Json)]
+pub async fn control_campaign(id: i64, action: String) -> Result<(), AppError> {
+    let (state, account, _) = super::session::require_operator().await?;
+    control(&state, id, &action).await?;
+    tracing::info!(user = %account.username, campaign = id, action = %action, "campaign control");
+    let audited = format!("campaign_{action}");
+    super::session::audit(&state, &account.username, &audited, &format!("活动 #{id}"), "").await
 }
 
 #[server(prefix = "/api", endpoint = "campaigns/list", input = Json)]
 pub async fn list_campaigns() -> Result<Vec<CampaignRow>, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_viewer().await?;
     let mut out = Vec::new();
     for c in engine::campaigns::list(&state.db).await? {
         let p = engine::campaigns::progress(&state.db, c.id).await?;
@@ -126,13 +152,13 @@ pub async fn list_campaigns() -> Result<Vec<CampaignRow>, AppError> {
 
 #[server(prefix = "/api", endpoint = "campaigns/get", input = Json)]
 pub async fn get_campaign(id: i64) -> Result<CampaignDetail, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_viewer().await?;
     let c = engine::campaigns::get(&state.db, id).await?.ok_or_else(|| AppError::NotFound.with_status())?;
     let p = engine::campaigns::progress(&state.db, id).await?;
     convert::detail(&state, &c, &p).await
 }
 
 #[cfg(feature = "ssr")]
-mod check;
+pub(crate) mod check;
 #[cfg(feature = "ssr")]
 mod convert;

@@ -8,7 +8,7 @@ use leptos::server_fn::codec::Json;
 #[server(prefix = "/api", endpoint = "settings/chuanglan", input = Json)]
 pub async fn save_chuanglan(form: ChuanglanForm) -> Result<ChuanglanCard, AppError> {
     use super::settings::convert;
-    let (state, account, _) = super::session::require_session().await?;
+    let (state, account, _) = super::session::require_admin().await?;
     let input = engine::settings::chuanglan::Input {
         enabled: form.enabled,
         signature: form.signature,
@@ -19,6 +19,8 @@ pub async fn save_chuanglan(form: ChuanglanForm) -> Result<ChuanglanCard, AppErr
     };
     let view = engine::settings::chuanglan::save(&state.db, &state.key, &input).await?;
     tracing::info!(user = %account.username, enabled = view.enabled, "chuanglan settings saved");
+    let detail = convert::card_change(view.enabled, view.config.as_ref().map_or("", |c| c.signature.as_str()), input.password.is_some());
+    super::session::audit(&state, &account.username, "settings_chuanglan", "创蓝", &detail).await?;
     Ok(convert::chuanglan(view, engine::settings::chuanglan::sandbox(&state.db).await?))
 }
 
@@ -26,16 +28,18 @@ pub async fn save_chuanglan(form: ChuanglanForm) -> Result<ChuanglanCard, AppErr
 #[server(prefix = "/api", endpoint = "settings/chuanglan/sandbox", input = Json)]
 pub async fn set_chuanglan_sandbox(on: bool) -> Result<ChuanglanCard, AppError> {
     use super::settings::convert;
-    let (state, account, _) = super::session::require_session().await?;
+    let (state, account, _) = super::session::require_admin().await?;
     engine::settings::chuanglan::set_sandbox(&state.db, on).await?;
     tracing::info!(user = %account.username, sandbox = on, "chuanglan sandbox switched");
+    let detail = if on { "开启沙箱" } else { "关闭沙箱" };
+    super::session::audit(&state, &account.username, "settings_chuanglan_sandbox", "创蓝", detail).await?;
     Ok(convert::chuanglan(engine::settings::chuanglan::view(&state.db).await?, on))
 }
 
 /// 测试连接: the balance query (Chuanglan §6) with the saved configuration or the sandbox.
 #[server(prefix = "/api", endpoint = "settings/chuanglan/test", input = Json)]
 pub async fn test_chuanglan() -> Result<ConnectionResult, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_admin().await?;
     let (creds, sandbox) = target::resolve(&state).await?;
     let balance = state.chuanglan.balance(&creds).await?;
     let prefix = if sandbox { "（沙箱）" } else { "" };
@@ -45,13 +49,14 @@ pub async fn test_chuanglan() -> Result<ConnectionResult, AppError> {
 /// 发送测试短信 to a few typed phones; invalid phones are reported one by one.
 #[server(prefix = "/api", endpoint = "settings/chuanglan/test-send", input = Json)]
 pub async fn test_send_chuanglan(form: TestSendForm) -> Result<TestSendResult, AppError> {
-    let (state, account, _) = super::session::require_session().await?;
+    let (state, account, _) = super::session::require_admin().await?;
     let (creds, sandbox) = target::resolve(&state).await?;
     let (batch, invalid) = target::test_batch(&creds, &form)?;
     let sent = state.chuanglan.submit(&creds, &batch).await?;
     let sent_to: Vec<String> = batch.messages.iter().map(|m| engine::phone::mask(&m.phone)).collect();
     tracing::info!(user = %account.username, sandbox, endpoint = %sent.endpoint, msg_id = %sent.msg_id,
         phones = ?sent_to, "test SMS submitted");
+    super::session::audit(&state, &account.username, "vendor_test_send", "创蓝", &sent_to.join(" ")).await?;
     Ok(TestSendResult { sandbox, endpoint: sent.endpoint, msg_id: sent.msg_id, sent_to, invalid })
 }
 

@@ -8,7 +8,7 @@ use leptos::server_fn::codec::Json;
 /// One page of the ledger, newest first.
 #[server(prefix = "/api", endpoint = "ledger/page", input = Json)]
 pub async fn load_ledger(query: LedgerQuery) -> Result<LedgerPage, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_viewer().await?;
     let filter = convert::filter(&query, 50)?;
     let entries = engine::ledger::query::page(&state.db, &filter, state.receipt_timeout_secs).await?;
     let next = (entries.len() == 50).then(|| entries.last().map(|e| e.id)).flatten();
@@ -20,7 +20,7 @@ pub async fn load_ledger(query: LedgerQuery) -> Result<LedgerPage, AppError> {
 /// message `message` — with its timeline.
 #[server(prefix = "/api", endpoint = "ledger/trace", input = Json)]
 pub async fn trace_phone(phone: String, user_id: String, message: Option<i64>) -> Result<PhoneTrace, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_viewer().await?;
     let (phone, user) = convert::phone_for(&state, &phone, &user_id, message).await?;
     let filter = engine::ledger::query::Filter { phone: Some(phone.clone()), limit: 50, ..Default::default() };
     let entries = engine::ledger::query::page(&state.db, &filter, state.receipt_timeout_secs).await?;
@@ -42,7 +42,7 @@ pub async fn trace_phone(phone: String, user_id: String, message: Option<i64>) -
 /// arriving while they are computed wait for that result instead of starting another.
 #[server(prefix = "/api", endpoint = "campaigns/stats", input = Json)]
 pub async fn campaign_stats(id: i64) -> Result<StatsView, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_viewer().await?;
     let mut cache = state.stats_cache.lock().await;
     if let Some(c) = cache.get(&id).filter(|c| c.fresh()) {
         return Ok(c.stats.clone());
@@ -64,9 +64,11 @@ pub async fn campaign_stats(id: i64) -> Result<StatsView, AppError> {
 /// one, to check and start like any other. Returns the new campaign's id.
 #[server(prefix = "/api", endpoint = "campaigns/resend-failed", input = Json)]
 pub async fn resend_failed(id: i64) -> Result<i64, AppError> {
-    let (state, account, _) = super::session::require_session().await?;
+    let (state, account, _) = super::session::require_operator().await?;
     let new = convert::resend(&state, id, &account.username).await?;
     tracing::info!(user = %account.username, campaign = id, follow_up = new, "resend to failed created");
+    let detail = format!("新活动 #{new}");
+    super::session::audit(&state, &account.username, "campaign_resend_failed", &format!("活动 #{id}"), &detail).await?;
     Ok(new)
 }
 

@@ -1,5 +1,6 @@
 //! `#[server]` functions: thin adapters that authorize, call `engine`, and map to DTOs.
-//! Every one of them except `login` requires a session.
+//! Every one of them except `login` requires a session and the role its action needs
+//! (管理员 ⊇ 运营 ⊇ 只读, see `session::require`); the UI hides what a role cannot do.
 
 pub mod aliyun;
 pub mod auth;
@@ -12,4 +13,5 @@ pub mod segments;
 #[cfg(feature = "ssr")]
 pub mod session;
 pub mod settings;
+pub mod team;
 pub mod users;

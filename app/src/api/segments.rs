@@ -10,14 +10,14 @@ pub const PAGE_SIZE: usize = 50;
 
 #[server(prefix = "/api", endpoint = "segments/list", input = Json)]
 pub async fn list_segments() -> Result<Vec<SegmentRow>, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_viewer().await?;
     Ok(engine::segments::list(&state.db).await?.into_iter().map(convert::row).collect())
 }
 
 /// Attribute names and types (`string`, `number`, `boolean`, `datetime`) for conditions.
 #[server(prefix = "/api", endpoint = "segments/attributes", input = Json)]
 pub async fn segment_attributes() -> Result<Vec<(String, String)>, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_viewer().await?;
     let all = engine::users::attribute_types(&state.db).await?;
     Ok(all.into_iter().map(|(n, t)| (n, t.as_str().to_owned())).collect())
 }
@@ -25,7 +25,7 @@ pub async fn segment_attributes() -> Result<Vec<(String, String)>, AppError> {
 /// Live count of an unsaved rule (the editor calls this as conditions change).
 #[server(prefix = "/api", endpoint = "segments/count", input = Json)]
 pub async fn count_rule(rule: RuleForm) -> Result<CountView, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_viewer().await?;
     let started = std::time::Instant::now();
     let c = engine::segments::count(&state.segments, &state.db, &convert::rule_in(&rule)?).await?;
     Ok(CountView { members: c.members, with_phone: c.with_phone, millis: started.elapsed().as_millis() as u64 })
@@ -33,7 +33,7 @@ pub async fn count_rule(rule: RuleForm) -> Result<CountView, AppError> {
 
 #[server(prefix = "/api", endpoint = "segments/save", input = Json)]
 pub async fn save_segment(form: SegmentForm) -> Result<SavedSegment, AppError> {
-    let (state, account, _) = super::session::require_session().await?;
+    let (state, account, _) = super::session::require_operator().await?;
     let input = convert::input(&form)?;
     let (ix, db) = (&state.segments, &state.db);
     let saved = match form.id {
@@ -44,16 +44,18 @@ pub async fn save_segment(form: SegmentForm) -> Result<SavedSegment, AppError> {
         }
     };
     tracing::info!(user = %account.username, segment = saved.id, "segment saved");
+    super::session::audit(&state, &account.username, "segment_save", &form.name, &format!("分群 #{}", saved.id)).await?;
     Ok(saved)
 }
 
 #[server(prefix = "/api", endpoint = "segments/delete", input = Json)]
 pub async fn delete_segment(id: i64) -> Result<(), AppError> {
-    let (state, account, _) = super::session::require_session().await?;
+    let (state, account, _) = super::session::require_operator().await?;
     if !engine::segments::delete(&state.db, id).await? {
         return Err(AppError::NotFound.with_status());
     }
     tracing::info!(user = %account.username, segment = id, "segment deleted");
+    super::session::audit(&state, &account.username, "segment_delete", &format!("分群 #{id}"), "").await?;
     Ok(())
 }
 
@@ -64,7 +66,7 @@ pub async fn segment_members(
     offset: u64,
     #[server(default)] columns: Vec<String>,
 ) -> Result<MembersPage, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_viewer().await?;
     let seg = engine::segments::get(&state.db, id).await?.ok_or_else(|| AppError::NotFound.with_status())?;
     let started = std::time::Instant::now();
     let (count, rows) = engine::segments::members_page(&state.segments, &state.db, &seg, offset, PAGE_SIZE).await?;

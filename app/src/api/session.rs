@@ -43,6 +43,36 @@ pub async fn require_session() -> Result<(ServerState, Account, String), AppErro
     }
 }
 
+/// The signed-in account when its role allows `needed`; `Forbidden` (HTTP 403) otherwise.
+pub async fn require(needed: engine::auth::Role) -> Result<(ServerState, Account, String), AppError> {
+    let (state, account, token) = require_session().await?;
+    if !account.role.allows(needed) {
+        tracing::warn!(user = %account.username, role = account.role.as_str(), needed = needed.as_str(), "refused by role");
+        return Err(AppError::Forbidden.with_status());
+    }
+    Ok((state, account, token))
+}
+
+pub async fn require_viewer() -> Result<(ServerState, Account, String), AppError> {
+    require(engine::auth::Role::Viewer).await
+}
+
+pub async fn require_operator() -> Result<(ServerState, Account, String), AppError> {
+    require(engine::auth::Role::Operator).await
+}
+
+pub async fn require_admin() -> Result<(ServerState, Account, String), AppError> {
+    require(engine::auth::Role::Admin).await
+}
+
+/// Writes an audit entry for the current request (with the client address). A failure to
+/// audit fails the action: nothing audited happens unrecorded.
+pub async fn audit(state: &ServerState, actor: &str, action: &str, target: &str, detail: &str) -> Result<(), AppError> {
+    let ip = client_ip();
+    let r = engine::audit::Record { actor, action, target, detail, ip: &ip };
+    engine::audit::record(&state.db, r).await.map_err(|e| AppError::internal(&e))
+}
+
 fn unauthorized() -> AppError {
     AppError::Unauthorized.with_status()
 }

@@ -7,7 +7,7 @@ use leptos::server_fn::codec::Json;
 
 #[server(prefix = "/api", endpoint = "settings/sms", input = Json)]
 pub async fn get_sms_settings() -> Result<SmsSettings, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_viewer().await?;
     convert::load(&state.db).await
 }
 
@@ -15,7 +15,7 @@ pub async fn get_sms_settings() -> Result<SmsSettings, AppError> {
 /// the address the operator reached this console at and the installation's token.
 #[server(prefix = "/api", endpoint = "settings/callbacks", input = Json)]
 pub async fn callback_urls() -> Result<crate::dto::CallbackUrls, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_admin().await?;
     let token = engine::settings::callback_token(&state.db).await?;
     let headers: http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
     let host = headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000").to_owned();
@@ -30,11 +30,13 @@ pub async fn callback_urls() -> Result<crate::dto::CallbackUrls, AppError> {
 
 #[server(prefix = "/api", endpoint = "settings/phone-attribute", input = Json)]
 pub async fn save_phone_attribute(name: String) -> Result<String, AppError> {
-    let (state, account, _) = super::session::require_session().await?;
+    let (state, account, _) = super::session::require_admin().await?;
     let saved = engine::settings::set_phone_attribute(&state.db, &name).await?;
     let phones = engine::users::refresh_phones(&state.db, &saved).await?;
     state.users_changed();
     tracing::info!(user = %account.username, attribute = %saved, phones, "phone attribute changed");
+    super::session::audit(&state, &account.username, "settings_phone_attribute", &saved, &format!("{phones} 个有效号码"))
+        .await?;
     Ok(saved)
 }
 
@@ -43,6 +45,14 @@ pub(crate) mod convert {
     use crate::dto::{AliyunCard, ChuanglanCard, ChuanglanOptions, SmsSettings};
     use crate::error::AppError;
     use engine::settings::{self, aliyun, chuanglan};
+
+    /// What a vendor card save changed, for the audit log: never the secret, only whether
+    /// it was replaced.
+    pub fn card_change(enabled: bool, signature: &str, secret_replaced: bool) -> String {
+        let state = if enabled { "开通" } else { "停用" };
+        let secret = if secret_replaced { "，已替换密钥" } else { "" };
+        format!("{state}，签名 {signature}{secret}")
+    }
 
     pub async fn load(db: &engine::Db) -> Result<SmsSettings, AppError> {
         let phone_attribute = settings::phone_attribute(db).await?;

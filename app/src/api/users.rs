@@ -9,13 +9,13 @@ use leptos::server_fn::codec::Json;
 
 #[server(prefix = "/api", endpoint = "users/overview", input = Json)]
 pub async fn load_users_overview() -> Result<UsersOverview, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_viewer().await?;
     convert::overview(&state.db).await
 }
 
 #[server(prefix = "/api", endpoint = "users/import-result", input = Json)]
 pub async fn import_result(id: i64) -> Result<ImportRow, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_viewer().await?;
     let record = engine::users::import_record(&state.db, id).await?;
     record.map(convert::import_row).ok_or_else(|| AppError::NotFound.with_status())
 }
@@ -23,7 +23,7 @@ pub async fn import_result(id: i64) -> Result<ImportRow, AppError> {
 /// Finds users by user id, full phone, or the last 4+ digits of the phone.
 #[server(prefix = "/api", endpoint = "users/find", input = Json)]
 pub async fn find_users(query: String) -> Result<Vec<UserHit>, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_viewer().await?;
     if query.trim().is_empty() {
         return Err(AppError::field("query", "请输入用户 ID 或手机号").with_status());
     }
@@ -33,7 +33,7 @@ pub async fn find_users(query: String) -> Result<Vec<UserHit>, AppError> {
 
 #[server(prefix = "/api", endpoint = "users/detail", input = Json)]
 pub async fn user_detail(user_id: String) -> Result<UserCard, AppError> {
-    let (state, _, _) = super::session::require_session().await?;
+    let (state, _, _) = super::session::require_viewer().await?;
     let detail = engine::users::user_detail(&state.db, user_id.trim()).await?;
     let d = detail.ok_or_else(|| AppError::NotFound.with_status())?;
     let segments = engine::segments::containing(&state.segments, &state.db, &d.user_id).await?;
@@ -53,10 +53,10 @@ pub async fn user_detail(user_id: String) -> Result<UserCard, AppError> {
 /// The full phone of one user. Every call is written to the audit log.
 #[server(prefix = "/api", endpoint = "users/reveal-phone", input = Json)]
 pub async fn reveal_phone(user_id: String) -> Result<String, AppError> {
-    let (state, account, _) = super::session::require_session().await?;
+    let (state, account, _) = super::session::require_operator().await?;
     let detail = engine::users::user_detail(&state.db, user_id.trim()).await?;
     let phone = detail.and_then(|d| d.phone).ok_or_else(|| AppError::NotFound.with_status())?;
-    engine::users::audit(&state.db, &account.username, "reveal_phone", user_id.trim(), "用户细查").await?;
+    super::session::audit(&state, &account.username, "reveal_phone", user_id.trim(), "用户细查").await?;
     tracing::info!(user = %account.username, target = %user_id.trim(), "phone revealed");
     Ok(phone)
 }

@@ -10,6 +10,8 @@ pub use detail::CampaignPage;
 
 use crate::api::campaigns::list_campaigns;
 use crate::text;
+use crate::components::Can;
+use crate::dto::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -30,7 +32,9 @@ pub fn CampaignsPage() -> impl IntoView {
         <Title text="活动 · 触达"/>
         <div class="page-head">
             <h1>"活动"</h1>
-            <a class="button primary" href="/campaigns/new" id="new-campaign">"新建活动"</a>
+            <Can needed=Role::Operator>
+                <a class="button primary" href="/campaigns/new" id="new-campaign">"新建活动"</a>
+            </Can>
         </div>
         <Suspense fallback=|| view! { <p class="muted">{text::LOADING}</p> }>
             {move || Suspend::new(async move {

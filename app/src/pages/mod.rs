@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod account;
+pub mod admin;
 pub mod campaigns;
 pub mod ledger;
 pub mod login;

@@ -11,6 +11,8 @@ pub use editor::SegmentEditorPage;
 
 use crate::api::segments::list_segments;
 use crate::text;
+use crate::components::Can;
+use crate::dto::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -21,7 +23,9 @@ pub fn SegmentsPage() -> impl IntoView {
         <Title text="分群 · 触达"/>
         <div class="page-head">
             <h1>"分群"</h1>
-            <a class="button primary" href="/segments/new" id="new-segment">"新建分群"</a>
+            <Can needed=Role::Operator>
+                <a class="button primary" href="/segments/new" id="new-segment">"新建分群"</a>
+            </Can>
         </div>
         <Suspense fallback=|| view! { <p class="muted">{text::LOADING}</p> }>
             {move || Suspend::new(async move {

@@ -11,6 +11,8 @@ pub use lookup::UserLookupPage;
 use crate::api::users::{import_result, load_users_overview};
 use crate::dto::audience::ImportRow;
 use crate::text;
+use crate::components::Can;
+use crate::dto::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -30,7 +32,9 @@ pub fn UsersPage() -> impl IntoView {
     view! {
         <Title text="用户 · 触达"/>
         <h1>"用户"</h1>
-        <ImportForm/>
+        <Can needed=Role::Operator>
+            <ImportForm/>
+        </Can>
         {move || upload_error().map(|e| view! { <p class="notice err" data-testid="import-rejected">{e}</p> })}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -1,11 +1,16 @@
 //! Operator authentication: argon2id password hashes, the first-run admin account, session
 //! tokens (only their SHA-256 is stored) and the failed-login throttle. Invariant: a login
-//! answer never reveals whether the user name exists.
+//! answer never reveals whether the user name exists. Team accounts and their roles live in
+//! `accounts`, REST API tokens in `tokens`.
 
+pub mod accounts;
 mod repo;
+mod role;
 mod throttle;
+pub mod tokens;
 
 pub use repo::Account;
+pub use role::Role;
 pub use throttle::LoginThrottle;
 
 use crate::{clock, Db};
@@ -31,6 +36,16 @@ pub enum AuthError {
     Db(#[from] sqlx::Error),
     #[error("password hashing failed")]
     Hash,
+    #[error("{0}")]
+    InvalidUsername(String),
+    #[error("{0}")]
+    InvalidName(String),
+    #[error("该用户名已存在")]
+    DuplicateUsername,
+    #[error("至少要保留一个启用的管理员账号")]
+    LastAdmin,
+    #[error("账号不存在")]
+    NotFound,
 }
 
 pub fn hash_password(password: &str) -> Result<String, AuthError> {
@@ -95,6 +110,7 @@ pub async fn login(db: &Db, username: &str, password: &str) -> Result<(Account, 
         Some((account, _)) if ok && !account.disabled => {
             let token = new_token();
             repo::insert_session(db, &token_hash(&token), account.id, clock::now() + SESSION_TTL_SECS).await?;
+            accounts::touch_login(db, account.id).await?;
             Ok((account, token))
         }
         _ => Err(AuthError::BadCredentials),

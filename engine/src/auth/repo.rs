@@ -7,7 +7,7 @@ use sqlx::Row;
 pub struct Account {
     pub id: i64,
     pub username: String,
-    pub role: String,
+    pub role: super::Role,
     pub disabled: bool,
 }
 
@@ -15,7 +15,8 @@ fn account_from(row: &sqlx::sqlite::SqliteRow) -> Result<Account, sqlx::Error> {
     Ok(Account {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
-        role: row.try_get("role")?,
+        // An unknown role string (never written by chuda) gets the least rights.
+        role: super::Role::parse(&row.try_get::<String, _>("role")?).unwrap_or(super::Role::Viewer),
         disabled: row.try_get::<i64, _>("disabled")? != 0,
     })
 }

@@ -24,7 +24,9 @@ mod repo;
 mod run;
 
 pub use plan::{plan, preview, preview_values, Preview, Reconciliation};
-pub use repo::{cancel, create, due, get, list, pause, progress, recipients_of, resume, start, Progress, RecipientRow};
+pub use repo::{
+    cancel, create, due, get, hold, list, pause, progress, recipients_of, resume, start, Progress, RecipientRow,
+};
 
 use crate::provider::Content;
 use serde::{Deserialize, Serialize};

@@ -226,6 +226,11 @@ pub async fn pause(db: &Db, id: i64, reason: Option<&str>) -> Result<Campaign, C
     set_status(db, id, Status::Paused, &[Status::Sending], reason).await
 }
 
+/// A scheduled campaign that cannot start goes back to draft with the reason shown.
+pub async fn hold(db: &Db, id: i64, reason: &str) -> Result<Campaign, CampaignError> {
+    set_status(db, id, Status::Draft, &[Status::Scheduled], Some(reason)).await
+}
+
 pub async fn resume(db: &Db, id: i64) -> Result<Campaign, CampaignError> {
     set_status(db, id, Status::Sending, &[Status::Paused], None).await
 }

@@ -90,6 +90,26 @@ impl Bits {
     }
 }
 
+impl Bits {
+    /// Row ids greater than `after` in ascending order, at most `limit` (keyset paging: a
+    /// page boundary stays put while members join or leave elsewhere).
+    pub fn after(&self, after: i64, limit: usize) -> Vec<i64> {
+        let start = usize::try_from(after.saturating_add(1)).unwrap_or(0);
+        let mut out = Vec::with_capacity(limit);
+        for (w, word) in self.0.iter().enumerate().skip(start / 64) {
+            let mut bits = if w == start / 64 { word & (u64::MAX << (start % 64)) } else { *word };
+            while bits != 0 && out.len() < limit {
+                out.push((w * 64 + bits.trailing_zeros() as usize) as i64);
+                bits &= bits - 1;
+            }
+            if out.len() >= limit {
+                break;
+            }
+        }
+        out
+    }
+}
+
 /// Members of `rule` among existing users.
 pub async fn evaluate(
     index: &Index,

@@ -141,3 +141,12 @@ async fn rule_and_list_segments_are_stored_counted_and_paged() {
     let empty = SegmentInput { name: "空".into(), ..Default::default() };
     assert!(create(&ix, &db, &empty, "admin").await.expect_err("empty").to_string().contains("请添加条件"));
 }
+
+#[test]
+fn keyset_pages_continue_after_the_last_row_id() {
+    let bits = super::eval::Bits::from_ids(200, &[3, 63, 64, 65, 130, 199]);
+    assert_eq!(bits.after(-1, 3), vec![3, 63, 64]);
+    assert_eq!(bits.after(64, 10), vec![65, 130, 199]);
+    assert_eq!(bits.after(63, 1), vec![64]);
+    assert_eq!(bits.after(199, 10), Vec::<i64>::new());
+}

@@ -32,13 +32,6 @@ pub async fn refresh_phones(db: &Db, attribute: &str) -> Result<u64, UsersError>
 
 /// Records a sensitive action (e.g. revealing a full phone number).
 pub async fn audit(db: &Db, actor: &str, action: &str, target: &str, detail: &str) -> Result<(), UsersError> {
-    sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)")
-        .bind(crate::clock::now())
-        .bind(actor)
-        .bind(action)
-        .bind(target)
-        .bind(detail)
-        .execute(db)
-        .await?;
-    Ok(())
+    let r = crate::audit::Record { actor, action, target, detail, ip: "" };
+    Ok(crate::audit::record(db, r).await?)
 }

@@ -10,7 +10,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use engine::auth::Account;
+use engine::auth::{Account, Role};
 use engine::users::import::{self, Encoding, ImportOptions};
 use std::io::Read;
 use tokio::sync::mpsc;
@@ -25,12 +25,17 @@ pub fn routes() -> Router<ServerState> {
         .route("/api/segments/{id}/members.csv", get(export_members))
 }
 
-/// The signed-in account, or the status and message to answer with.
-pub(super) async fn account(state: &ServerState, headers: &HeaderMap) -> Result<Account, (StatusCode, &'static str)> {
+/// The signed-in account when its role allows `needed`, or the status and message to answer with.
+pub(super) async fn account(
+    state: &ServerState,
+    headers: &HeaderMap,
+    needed: Role,
+) -> Result<Account, (StatusCode, &'static str)> {
     let denied = (StatusCode::UNAUTHORIZED, "请先登录");
     let token = token_from_headers(headers).ok_or(denied)?;
     match engine::auth::session_account(&state.db, &token).await {
-        Ok(Some(a)) => Ok(a),
+        Ok(Some(a)) if a.role.allows(needed) => Ok(a),
+        Ok(Some(_)) => Err((StatusCode::FORBIDDEN, "没有权限执行此操作")),
         Ok(None) => Err(denied),
         Err(e) => {
             tracing::error!(error = %e, "session lookup failed");
@@ -74,7 +79,7 @@ impl Read for ChannelReader {
 /// Browsers are redirected to the 用户 page showing the result; other clients get JSON.
 async fn upload(State(state): State<ServerState>, req: Request) -> Response {
     let headers = req.headers().clone();
-    let actor = match account(&state, &headers).await {
+    let actor = match account(&state, &headers, Role::Operator).await {
         Ok(a) => a.username,
         Err(r) => return r.into_response(),
     };
@@ -105,6 +110,7 @@ async fn upload(State(state): State<ServerState>, req: Request) -> Response {
             },
             Some("file") => {
                 let file_name = field.file_name().unwrap_or("upload.csv").to_owned();
+                let audited = (actor.clone(), file_name.clone());
                 let opts = ImportOptions { format: import::format_for(&file_name), encoding, types, file_name, actor };
                 let (tx, rx) = mpsc::channel(16);
                 let pump = async move {
@@ -120,11 +126,28 @@ async fn upload(State(state): State<ServerState>, req: Request) -> Response {
                 let reader = Box::new(ChannelReader { rx, buf: Bytes::new() });
                 let ((), (id, result)) = tokio::join!(pump, import::run_recorded(&state.db, reader, opts));
                 state.users_changed();
+                if let Err(e) = audit_import(&state, &audited.0, &audited.1, &result).await {
+                    return internal(&e);
+                }
                 return finish(&headers, id, result);
             }
             _ => {}
         }
     }
+}
+
+/// Records the import and its outcome in the audit log.
+pub(crate) async fn audit_import(
+    state: &ServerState,
+    actor: &str,
+    file: &str,
+    result: &Result<import::ImportSummary, engine::users::UsersError>,
+) -> Result<(), engine::users::UsersError> {
+    let detail = match result {
+        Ok(s) => format!("新增 {}，更新 {}，跳过 {} 行", s.users_new, s.users_updated, s.rows_bad),
+        Err(e) => format!("失败：{e}"),
+    };
+    engine::users::audit(&state.db, actor, "import_users", file, &detail).await
 }
 
 /// A request refused before any import started: browsers go back to 用户 with the reason.
@@ -172,7 +195,7 @@ pub(super) fn csv_cell(s: &str) -> String {
 
 /// The first bad rows of an import, as CSV (行号, 原因), UTF-8 with BOM for Excel.
 async fn bad_rows(State(state): State<ServerState>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
-    if let Err(r) = account(&state, &headers).await {
+    if let Err(r) = account(&state, &headers, Role::Operator).await {
         return r.into_response();
     }
     let json = match engine::users::import_bad_rows(&state.db, id).await {
@@ -203,7 +226,7 @@ async fn export_members(
     Path(id): Path<i64>,
     Query(query): Query<ExportQuery>,
 ) -> Response {
-    let actor = match account(&state, &headers).await {
+    let actor = match account(&state, &headers, Role::Viewer).await {
         Ok(a) => a.username,
         Err(r) => return r.into_response(),
     };

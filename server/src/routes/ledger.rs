@@ -43,7 +43,7 @@ fn line(e: &engine::ledger::query::Entry) -> String {
 }
 
 async fn export(State(state): State<ServerState>, headers: HeaderMap, Query(q): Query<LedgerQuery>) -> Response {
-    let actor = match account(&state, &headers).await {
+    let actor = match account(&state, &headers, engine::auth::Role::Viewer).await {
         Ok(a) => a.username,
         Err(r) => return r.into_response(),
     };

@@ -6,6 +6,8 @@ mod guard;
 mod hooks;
 mod ledger;
 
+pub(crate) use audience::audit_import;
+
 use app::state::ServerState;
 use axum::Router;
 use http::header::{self, HeaderValue};
@@ -35,6 +37,7 @@ pub fn router(state: ServerState, addr: SocketAddr) -> Router {
         .layer(RequestBodyLimitLayer::new(audience::IMPORT_LIMIT))
         .with_state(state.clone());
     let hooks = hooks::routes().layer(RequestBodyLimitLayer::new(BODY_LIMIT)).with_state(state.clone());
+    let api = crate::api::routes().with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(&options, routes, context, move || app::shell(shell_options.clone()))
         .fallback(crate::assets::serve)
@@ -42,13 +45,17 @@ pub fn router(state: ServerState, addr: SocketAddr) -> Router {
         .with_state(options)
         .merge(bulk)
         .merge(hooks)
+        .merge(api)
         .layer(axum::middleware::from_fn_with_state(state, guard::page_guard))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
         .layer(header_layer(
             header::CONTENT_SECURITY_POLICY,
-            "frame-ancestors 'none'; object-src 'none'; base-uri 'self'",
+            // Pages set their own policy with a per-response script nonce (app::shell); this one
+            // covers everything else (JSON, CSV, assets, the API docs page): no scripts at all.
+            "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
         ))
 }
 

@@ -5,6 +5,8 @@ use crate::api::campaigns::{control_campaign, get_campaign, start_campaign};
 use crate::dto::campaign::CampaignDetail;
 use crate::pages::error_text;
 use crate::text;
+use crate::components::Can;
+use crate::dto::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -105,12 +107,14 @@ fn Live(live: RwSignal<Option<CampaignDetail>>, refresh: RwSignal<u64>) -> impl 
                 </div>
             }
         })}
-        <div class="actions">
-            {button("start", "开始发送", |s| s == "draft")}
-            {button("pause", "暂停", |s| s == "sending")}
-            {button("resume", "继续", |s| s == "paused")}
-            {button("cancel", "取消活动", |s| matches!(s, "draft" | "scheduled" | "sending" | "paused"))}
-        </div>
+        <Can needed=Role::Operator>
+            <div class="actions">
+                {button("start", "开始发送", |s| s == "draft")}
+                {button("pause", "暂停", |s| s == "sending")}
+                {button("resume", "继续", |s| s == "paused")}
+                {button("cancel", "取消活动", |s| matches!(s, "draft" | "scheduled" | "sending" | "paused"))}
+            </div>
+        </Can>
         {move || error.get().map(|e| view! { <p class="notice err" data-testid="campaign-error">{e}</p> })}
         // Created once the campaign has started, outside the per-second re-render above.
         <Show when=move || started.get()>

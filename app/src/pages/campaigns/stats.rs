@@ -6,6 +6,8 @@
 use crate::api::ledger::{campaign_stats, resend_failed};
 use crate::dto::ledger::StatsView;
 use crate::pages::{error_text, go};
+use crate::components::Can;
+use crate::dto::Role;
 use leptos::prelude::*;
 
 #[component]
@@ -60,13 +62,13 @@ fn Funnel(s: StatsView, id: i64) -> impl IntoView {
                 <a href=format!("/ledger?campaign={id}&status=failed") id="stats-failed">"只看失败"</a>
             </p>
             {(s.resendable > 0).then(|| view! {
-                <p>
+                <Can needed=Role::Operator><p>
                     <button type="button" id="resend-failed" disabled=move || resend.pending().get()
                         on:click=move |_| { resend.dispatch(()); }>
                         {format!("重发失败（{} 个号码）", s.resendable)}
                     </button>
                     <span class="muted">" 生成一个只含可重发号码的新分群和活动草稿；黑名单、空号和结果未知的号码不会重发。"</span>
-                </p>
+                </p></Can>
             })}
             {move || match resend.value().get() {
                 Some(Err(e)) => Some(view! { <p class="notice err">{error_text(&e)}</p> }),

@@ -9,6 +9,8 @@ use crate::dto::audience::{ConditionForm, CountView, GroupForm, RuleForm, Segmen
 use crate::error::AppError;
 use crate::pages::{error_text, go};
 use crate::text;
+use crate::components::Can;
+use crate::dto::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -132,7 +134,9 @@ fn Editor(form: SegmentForm, attrs: Vec<(String, String)>) -> AnyView {
                 <CountLine count/>
             </Show>
             <div class="actions">
-                <button type="submit" class="primary" id="segment-save" disabled=move || save.pending().get()>{text::SAVE}</button>
+                <Can needed=Role::Operator fallback=|| view! { <span class="muted">"只读角色不能保存分群"</span> }>
+                    <button type="submit" class="primary" id="segment-save" disabled=move || save.pending().get()>{text::SAVE}</button>
+                </Can>
             </div>
             <Notice message=status test_id="segment-status"/>
         </form>

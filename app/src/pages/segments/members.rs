@@ -4,6 +4,8 @@
 use crate::api::segments::{delete_segment, segment_members, PAGE_SIZE};
 use crate::dto::audience::MembersPage;
 use crate::pages::{error_text, go, url_escape};
+use crate::components::Can;
+use crate::dto::Role;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -53,9 +55,11 @@ pub fn Members(page: MembersPage, attributes: Vec<String>) -> AnyView {
                 <span>
                     <a href=export id="export-members" download>"导出 CSV（号码脱敏，记录审计）"</a>
                     " "
-                    <button type="button" class="link danger" id="delete-segment" on:click=move |_| {
-                        if confirm("确定删除这个分群吗？") { delete.dispatch(()); }
-                    }>"删除分群"</button>
+                    <Can needed=Role::Operator>
+                        <button type="button" class="link danger" id="delete-segment" on:click=move |_| {
+                            if confirm("确定删除这个分群吗？") { delete.dispatch(()); }
+                        }>"删除分群"</button>
+                    </Can>
                 </span>
             </div>
             {move || unknown().map(|n| view! { <p class="notice err" data-testid="unknown-ids">{format!("名单中有 {n} 个 user_id 不存在，已忽略")}</p> })}

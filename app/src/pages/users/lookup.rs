@@ -4,6 +4,8 @@
 use crate::api::users::{find_users, reveal_phone, user_detail};
 use crate::dto::audience::{UserCard, UserHit};
 use crate::pages::error_text;
+use crate::components::Can;
+use crate::dto::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -109,11 +111,13 @@ fn DetailCard(card: UserCard) -> impl IntoView {
                         _ => masked.clone(),
                     }}
                 </span>
-                <Show when=move || has_phone && revealed.get().is_none()>
-                    <button type="button" class="link" id="reveal-phone" on:click=move |_| { reveal.dispatch(()); }>
-                        "显示完整号码（将记录审计日志）"
-                    </button>
-                </Show>
+                <Can needed=Role::Operator>
+                    <Show when=move || has_phone && revealed.get().is_none()>
+                        <button type="button" class="link" id="reveal-phone" on:click=move |_| { reveal.dispatch(()); }>
+                            "显示完整号码（将记录审计日志）"
+                        </button>
+                    </Show>
+                </Can>
             </p>
             {move || revealed.get().and_then(Result::err).map(|e| view! { <p class="notice err">{e}</p> })}
             <p data-testid="detail-segments">

@@ -1,0 +1,93 @@
+//! Engine rows to the admin pages' DTOs, and the errors those pages show beside their fields.
+
+use crate::dto::team::{AccountRow, AuditPage, AuditQuery, AuditRow, TokenRow};
+use crate::error::AppError;
+use engine::auth::{accounts::AccountInfo, tokens::TokenInfo, AuthError, Role};
+
+const AUDIT_PAGE: u32 = 50;
+
+fn time(t: Option<i64>) -> String {
+    t.map(engine::clock::display).unwrap_or_default()
+}
+
+pub fn account(a: AccountInfo, me: i64) -> AccountRow {
+    AccountRow {
+        id: a.id,
+        username: a.username,
+        role: a.role.into(),
+        disabled: a.disabled,
+        created: engine::clock::display(a.created_at),
+        created_by: a.created_by,
+        last_login: time(a.last_login_at),
+        is_me: a.id == me,
+    }
+}
+
+pub fn token(t: TokenInfo) -> TokenRow {
+    TokenRow {
+        id: t.id,
+        name: t.name,
+        role: t.role.into(),
+        prefix: t.prefix,
+        created: engine::clock::display(t.created_at),
+        created_by: t.created_by,
+        last_used: time(t.last_used_at),
+        revoked: time(t.revoked_at),
+    }
+}
+
+pub fn role(s: &str) -> Result<Role, AppError> {
+    Role::parse(s).ok_or_else(|| AppError::field("role", "请选择角色：管理员、运营或只读").with_status())
+}
+
+/// Account and token errors as field errors where the operator can fix them.
+pub fn account_error(e: AuthError) -> AppError {
+    match e {
+        AuthError::InvalidUsername(m) => AppError::field("username", m).with_status(),
+        AuthError::DuplicateUsername => AppError::field("username", e.to_string()).with_status(),
+        AuthError::WeakPassword(m) => AppError::field("password", m).with_status(),
+        AuthError::InvalidName(m) => AppError::field("name", m).with_status(),
+        AuthError::LastAdmin => AppError::Conflict { message: e.to_string() }.with_status(),
+        AuthError::NotFound => AppError::NotFound.with_status(),
+        other => other.into(),
+    }
+}
+
+fn day(s: &str, field: &str, end: bool) -> Result<Option<i64>, AppError> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    let start = engine::clock::day_start(s).ok_or_else(|| AppError::field(field, "日期格式为 yyyy-MM-dd").with_status())?;
+    Ok(Some(if end { start + 86_399 } else { start }))
+}
+
+pub async fn audit_page(db: &engine::Db, q: &AuditQuery) -> Result<AuditPage, AppError> {
+    let filter = engine::audit::Filter {
+        actor: Some(q.actor.trim().to_owned()).filter(|s| !s.is_empty()),
+        action: Some(q.action.trim().to_owned()).filter(|s| !s.is_empty()),
+        from: day(&q.from, "from", false)?,
+        to: day(&q.to, "to", true)?,
+        before: q.before.trim().parse().ok(),
+        limit: AUDIT_PAGE + 1,
+    };
+    let mut rows = engine::audit::query(db, &filter).await.map_err(|e| AppError::internal(&e))?;
+    let next = (rows.len() > AUDIT_PAGE as usize).then(|| rows[AUDIT_PAGE as usize - 1].id);
+    rows.truncate(AUDIT_PAGE as usize);
+    Ok(AuditPage {
+        rows: rows
+            .into_iter()
+            .map(|e| AuditRow {
+                id: e.id,
+                at: engine::clock::display(e.at),
+                action_label: engine::audit::action_label(&e.action).to_owned(),
+                actor: e.actor,
+                action: e.action,
+                target: e.target,
+                detail: e.detail,
+                ip: e.ip,
+            })
+            .collect(),
+        next,
+        actions: engine::audit::ACTIONS.iter().map(|(a, l)| ((*a).to_owned(), (*l).to_owned())).collect(),
+    })
+}

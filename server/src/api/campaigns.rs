@@ -1,0 +1,246 @@
+//! `/api/v1/campaigns` and `/api/v1/messages`: create (and start), start, pause, resume,
+//! cancel, get with progress, list, and the ledger by campaign or phone. Campaigns go through
+//! the same validation, template check and idempotent start as the builder.
+
+use super::caller::Caller;
+use super::cursor;
+use super::error::ApiError;
+use super::types::{CampaignCreate, CampaignOut, MessageOut, MessageParams, Page, PageParams, ProgressOut};
+use app::dto::campaign::{BindingForm, CampaignForm};
+use app::state::ServerState;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use engine::auth::Role;
+use engine::campaigns::Campaign;
+use http::{HeaderMap, StatusCode};
+
+async fn out(state: &ServerState, c: Campaign) -> Result<CampaignOut, ApiError> {
+    let p = engine::campaigns::progress(&state.db, c.id).await?;
+    Ok(CampaignOut {
+        id: c.id,
+        name: c.name,
+        status: c.status.as_str().to_owned(),
+        status_reason: c.status_reason,
+        segment_id: c.segment_id,
+        vendor: c.vendor.as_str().to_owned(),
+        sandbox: c.sandbox,
+        scheduled_at: c.scheduled_at,
+        planned: c.planned,
+        created_by: c.created_by,
+        created_at: c.created_at,
+        started_at: c.started_at,
+        finished_at: c.finished_at,
+        progress: ProgressOut {
+            total: p.total(),
+            queued: p.queued,
+            sending: p.sending,
+            submitted: p.submitted,
+            failed: p.failed,
+            unknown: p.unknown,
+            cancelled: p.cancelled,
+        },
+    })
+}
+
+async fn find(state: &ServerState, id: i64) -> Result<Campaign, ApiError> {
+    engine::campaigns::get(&state.db, id).await?.ok_or_else(ApiError::not_found)
+}
+
+fn form(b: &CampaignCreate) -> CampaignForm {
+    CampaignForm {
+        name: b.name.clone(),
+        segment_id: Some(b.segment_id),
+        vendor: b.vendor.clone(),
+        signature: b.signature.clone(),
+        mode: b.mode.clone(),
+        content: b.content.clone(),
+        template_id: b.template_id.clone(),
+        template_params: b.template_params.join(","),
+        bindings: b
+            .bindings
+            .iter()
+            .map(|x| BindingForm { attribute: x.attribute.clone(), fallback: x.fallback.clone(), skip: x.skip })
+            .collect(),
+        schedule: b.schedule.clone().unwrap_or_default(),
+    }
+}
+
+/// The start key: the client's `Idempotency-Key`, else one per campaign, so retries of the
+/// same call never start a second send.
+fn start_key(id: i64, headers: &HeaderMap) -> String {
+    match headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::trim).filter(|k| !k.is_empty()) {
+        Some(k) => format!("api-{id}-{}", k.chars().take(100).collect::<String>()),
+        None => format!("api-{id}"),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/campaigns", tag = "campaigns", request_body = CampaignCreate,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create-and-start start one send")),
+    responses((status = 201, body = CampaignOut), (status = 422, body = super::error::ErrorBody),
+        (status = 401, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody)),
+    security(("token" = [])))]
+pub async fn create_campaign(
+    State(state): State<ServerState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Json(body): Json<CampaignCreate>,
+) -> Result<(StatusCode, Json<CampaignOut>), ApiError> {
+    caller.require(Role::Operator)?;
+    let c = app::api::campaigns::create_for(&state, &form(&body), &caller.actor()).await?;
+    let target = format!("活动 #{} {}", c.id, c.name);
+    caller.audit(&state, "campaign_create", &target, "API").await?;
+    if body.start && c.scheduled_at.is_none() {
+        app::api::campaigns::start(&state, c.id, &start_key(c.id, &headers)).await?;
+        caller.audit(&state, "campaign_start", &target, "API").await?;
+    }
+    let c = find(&state, c.id).await?;
+    Ok((StatusCode::CREATED, Json(out(&state, c).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", params(PageParams),
+    responses((status = 200, body = Page<CampaignOut>), (status = 401, body = super::error::ErrorBody)),
+    security(("token" = [])))]
+pub async fn list_campaigns(
+    State(state): State<ServerState>,
+    caller: Caller,
+    Query(p): Query<PageParams>,
+) -> Result<Json<Page<CampaignOut>>, ApiError> {
+    caller.require(Role::Viewer)?;
+    let before = cursor::decode(p.cursor.as_deref())?.unwrap_or(i64::MAX);
+    let limit = cursor::limit(p.limit) as usize;
+    let mut all: Vec<Campaign> =
+        engine::campaigns::list(&state.db).await?.into_iter().filter(|c| c.id < before).collect();
+    all.sort_by_key(|c| std::cmp::Reverse(c.id));
+    let next = (all.len() > limit).then(|| cursor::encode(all[limit - 1].id));
+    let mut items = Vec::new();
+    for c in all.into_iter().take(limit) {
+        items.push(out(&state, c).await?);
+    }
+    Ok(Json(Page { items, next_cursor: next }))
+}
+
+/// The campaign with its live progress.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 200, body = CampaignOut), (status = 404, body = super::error::ErrorBody),
+        (status = 401, body = super::error::ErrorBody)),
+    security(("token" = [])))]
+pub async fn get_campaign(
+    State(state): State<ServerState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<CampaignOut>, ApiError> {
+    caller.require(Role::Viewer)?;
+    let c = find(&state, id).await?;
+    Ok(Json(out(&state, c).await?))
+}
+
+async fn act(state: &ServerState, caller: &Caller, id: i64, headers: &HeaderMap, action: &str) -> Result<Json<CampaignOut>, ApiError> {
+    caller.require(Role::Operator)?;
+    find(state, id).await?;
+    match action {
+        "start" => app::api::campaigns::start(state, id, &start_key(id, headers)).await?,
+        other => app::api::campaigns::control(state, id, other).await?,
+    }
+    caller.audit(state, &format!("campaign_{action}"), &format!("活动 #{id}"), "API").await?;
+    Ok(Json(out(state, find(state, id).await?).await?))
+}
+
+/// Starts a draft; the same `Idempotency-Key` (or none) never starts it twice.
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/start", tag = "campaigns",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 200, body = CampaignOut), (status = 400, body = super::error::ErrorBody),
+        (status = 404, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody)),
+    security(("token" = [])))]
+pub async fn start_campaign(
+    State(state): State<ServerState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Json<CampaignOut>, ApiError> {
+    act(&state, &caller, id, &headers, "start").await
+}
+
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/pause", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 200, body = CampaignOut), (status = 400, body = super::error::ErrorBody),
+        (status = 404, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody)),
+    security(("token" = [])))]
+pub async fn pause_campaign(
+    State(state): State<ServerState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Json<CampaignOut>, ApiError> {
+    act(&state, &caller, id, &headers, "pause").await
+}
+
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/resume", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 200, body = CampaignOut), (status = 400, body = super::error::ErrorBody),
+        (status = 404, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody)),
+    security(("token" = [])))]
+pub async fn resume_campaign(
+    State(state): State<ServerState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Json<CampaignOut>, ApiError> {
+    act(&state, &caller, id, &headers, "resume").await
+}
+
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/cancel", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 200, body = CampaignOut), (status = 400, body = super::error::ErrorBody),
+        (status = 404, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody)),
+    security(("token" = [])))]
+pub async fn cancel_campaign(
+    State(state): State<ServerState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Json<CampaignOut>, ApiError> {
+    act(&state, &caller, id, &headers, "cancel").await
+}
+
+/// Messages newest first, by campaign and/or phone, with their status category.
+#[utoipa::path(get, path = "/api/v1/messages", tag = "messages", params(MessageParams),
+    responses((status = 200, body = Page<MessageOut>), (status = 422, body = super::error::ErrorBody),
+        (status = 401, body = super::error::ErrorBody)),
+    security(("token" = [])))]
+pub async fn list_messages(
+    State(state): State<ServerState>,
+    caller: Caller,
+    Query(p): Query<MessageParams>,
+) -> Result<Json<Page<MessageOut>>, ApiError> {
+    caller.require(Role::Viewer)?;
+    let limit = cursor::limit(p.limit);
+    let query = app::dto::ledger::LedgerQuery {
+        campaign: p.campaign_id.map(|c| c.to_string()).unwrap_or_default(),
+        status: p.status.clone().unwrap_or_default(),
+        phone: p.phone.clone().unwrap_or_default(),
+        before: cursor::decode(p.cursor.as_deref())?.map(|b| b.to_string()).unwrap_or_default(),
+        ..Default::default()
+    };
+    let filter = app::api::ledger::filter(&query, limit + 1)?;
+    let rows = engine::ledger::query::page(&state.db, &filter, state.receipt_timeout_secs).await?;
+    let next = (rows.len() > limit as usize).then(|| cursor::encode(rows[limit as usize - 1].id));
+    let items = rows.into_iter().take(limit as usize).map(message).collect();
+    Ok(Json(Page { items, next_cursor: next }))
+}
+
+fn message(e: engine::ledger::query::Entry) -> MessageOut {
+    MessageOut {
+        id: e.id,
+        campaign_id: e.campaign_id,
+        user_id: e.user_id,
+        phone: engine::phone::mask(&e.phone),
+        vendor: e.vendor,
+        sandbox: e.sandbox,
+        msg_id: e.msg_id,
+        submit_code: e.code,
+        submitted_at: e.submitted_at,
+        report_status: e.report_status,
+        report_desc: e.report_desc,
+        category: e.category.as_str().to_owned(),
+        category_label: e.category.label().to_owned(),
+        explanation: e.explanation,
+        units: e.units,
+    }
+}

@@ -13,6 +13,13 @@ step "release build (site + single binary)"; scripts/build-release.sh; done_step
 step "clippy (server feature set)"; cargo clippy -p server -p engine -p app -p tests --all-targets --features app/ssr -- -D warnings; done_step
 step "clippy (WASM feature set)"; cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings; done_step
 step "unit and integration tests"; CHUDA_SITE_ROOT="$ROOT/target/site" cargo test; done_step
+step "OpenAPI document validates (openapi-spec-validator)"
+if [ ! -x "$ROOT/target/pyenv/bin/openapi-spec-validator" ]; then
+  python3 -m venv "$ROOT/target/pyenv"
+  "$ROOT/target/pyenv/bin/pip" install --quiet --disable-pip-version-check openapi-spec-validator
+fi
+target/release/chuda openapi > target/openapi.json
+"$ROOT/target/pyenv/bin/openapi-spec-validator" target/openapi.json; done_step
 step "browser tests (Chromium)"
 mkdir -p end2end/artifacts
 for t in end2end/*.test.mjs; do

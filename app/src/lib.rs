@@ -57,9 +57,7 @@ fn set_page_csp() {
          img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
          frame-ancestors 'none'"
     );
-    if let (Some(res), Ok(value)) =
-        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&csp))
-    {
+    if let (Some(res), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&csp)) {
         res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

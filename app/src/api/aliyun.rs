@@ -17,7 +17,11 @@ pub async fn save_aliyun(form: AliyunForm) -> Result<AliyunCard, AppError> {
     };
     let view = engine::settings::aliyun::save(&state.db, &state.key, &input).await?;
     tracing::info!(user = %account.username, enabled = view.enabled, "aliyun settings saved");
-    let detail = super::settings::convert::card_change(view.enabled, view.config.as_ref().map_or("", |c| c.signature.as_str()), input.access_key_secret.is_some());
+    let detail = super::settings::convert::card_change(
+        view.enabled,
+        view.config.as_ref().map_or("", |c| c.signature.as_str()),
+        input.access_key_secret.is_some(),
+    );
     super::session::audit(&state, &account.username, "settings_aliyun", "阿里云", &detail).await?;
     Ok(super::settings::convert::aliyun(view))
 }

@@ -19,7 +19,11 @@ pub async fn save_chuanglan(form: ChuanglanForm) -> Result<ChuanglanCard, AppErr
     };
     let view = engine::settings::chuanglan::save(&state.db, &state.key, &input).await?;
     tracing::info!(user = %account.username, enabled = view.enabled, "chuanglan settings saved");
-    let detail = convert::card_change(view.enabled, view.config.as_ref().map_or("", |c| c.signature.as_str()), input.password.is_some());
+    let detail = convert::card_change(
+        view.enabled,
+        view.config.as_ref().map_or("", |c| c.signature.as_str()),
+        input.password.is_some(),
+    );
     super::session::audit(&state, &account.username, "settings_chuanglan", "创蓝", &detail).await?;
     Ok(convert::chuanglan(view, engine::settings::chuanglan::sandbox(&state.db).await?))
 }

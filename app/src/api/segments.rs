@@ -44,7 +44,8 @@ pub async fn save_segment(form: SegmentForm) -> Result<SavedSegment, AppError> {
         }
     };
     tracing::info!(user = %account.username, segment = saved.id, "segment saved");
-    super::session::audit(&state, &account.username, "segment_save", &form.name, &format!("分群 #{}", saved.id)).await?;
+    super::session::audit(&state, &account.username, "segment_save", &form.name, &format!("分群 #{}", saved.id))
+        .await?;
     Ok(saved)
 }
 

@@ -35,8 +35,14 @@ pub async fn save_phone_attribute(name: String) -> Result<String, AppError> {
     let phones = engine::users::refresh_phones(&state.db, &saved).await?;
     state.users_changed();
     tracing::info!(user = %account.username, attribute = %saved, phones, "phone attribute changed");
-    super::session::audit(&state, &account.username, "settings_phone_attribute", &saved, &format!("{phones} 个有效号码"))
-        .await?;
+    super::session::audit(
+        &state,
+        &account.username,
+        "settings_phone_attribute",
+        &saved,
+        &format!("{phones} 个有效号码"),
+    )
+    .await?;
     Ok(saved)
 }
 

@@ -201,6 +201,6 @@ pub struct TemplateCheck {
 }
 
 pub mod audience;
-pub mod team;
 pub mod campaign;
 pub mod ledger;
+pub mod team;

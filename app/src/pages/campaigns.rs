@@ -9,9 +9,9 @@ pub use builder::CampaignBuilderPage;
 pub use detail::CampaignPage;
 
 use crate::api::campaigns::list_campaigns;
-use crate::text;
 use crate::components::Can;
 use crate::dto::Role;
+use crate::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -10,9 +10,9 @@ pub mod ops;
 pub use editor::SegmentEditorPage;
 
 use crate::api::segments::list_segments;
-use crate::text;
 use crate::components::Can;
 use crate::dto::Role;
+use crate::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -9,9 +9,9 @@ mod chuanglan_test_send;
 mod phone;
 
 use crate::api::settings::get_sms_settings;
-use crate::text;
 use crate::components::Can;
 use crate::dto::Role;
+use crate::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

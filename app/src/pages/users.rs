@@ -9,10 +9,10 @@ mod upload;
 pub use lookup::UserLookupPage;
 
 use crate::api::users::{import_result, load_users_overview};
-use crate::dto::audience::ImportRow;
-use crate::text;
 use crate::components::Can;
+use crate::dto::audience::ImportRow;
 use crate::dto::Role;
+use crate::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

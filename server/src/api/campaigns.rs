@@ -134,7 +134,13 @@ pub async fn get_campaign(
     Ok(Json(out(&state, c).await?))
 }
 
-async fn act(state: &ServerState, caller: &Caller, id: i64, headers: &HeaderMap, action: &str) -> Result<Json<CampaignOut>, ApiError> {
+async fn act(
+    state: &ServerState,
+    caller: &Caller,
+    id: i64,
+    headers: &HeaderMap,
+    action: &str,
+) -> Result<Json<CampaignOut>, ApiError> {
     caller.require(Role::Operator)?;
     find(state, id).await?;
     match action {
@@ -149,7 +155,8 @@ async fn act(state: &ServerState, caller: &Caller, id: i64, headers: &HeaderMap,
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/start", tag = "campaigns",
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)),
     responses((status = 200, body = CampaignOut), (status = 400, body = super::error::ErrorBody),
-        (status = 404, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody)),
+        (status = 404, body = super::error::ErrorBody), (status = 401, body = super::error::ErrorBody),
+        (status = 403, body = super::error::ErrorBody)),
     security(("token" = [])))]
 pub async fn start_campaign(
     State(state): State<ServerState>,
@@ -162,7 +169,8 @@ pub async fn start_campaign(
 
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/pause", tag = "campaigns", params(("id" = i64, Path)),
     responses((status = 200, body = CampaignOut), (status = 400, body = super::error::ErrorBody),
-        (status = 404, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody)),
+        (status = 404, body = super::error::ErrorBody), (status = 401, body = super::error::ErrorBody),
+        (status = 403, body = super::error::ErrorBody)),
     security(("token" = [])))]
 pub async fn pause_campaign(
     State(state): State<ServerState>,
@@ -175,7 +183,8 @@ pub async fn pause_campaign(
 
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/resume", tag = "campaigns", params(("id" = i64, Path)),
     responses((status = 200, body = CampaignOut), (status = 400, body = super::error::ErrorBody),
-        (status = 404, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody)),
+        (status = 404, body = super::error::ErrorBody), (status = 401, body = super::error::ErrorBody),
+        (status = 403, body = super::error::ErrorBody)),
     security(("token" = [])))]
 pub async fn resume_campaign(
     State(state): State<ServerState>,
@@ -188,7 +197,8 @@ pub async fn resume_campaign(
 
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/cancel", tag = "campaigns", params(("id" = i64, Path)),
     responses((status = 200, body = CampaignOut), (status = 400, body = super::error::ErrorBody),
-        (status = 404, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody)),
+        (status = 404, body = super::error::ErrorBody), (status = 401, body = super::error::ErrorBody),
+        (status = 403, body = super::error::ErrorBody)),
     security(("token" = [])))]
 pub async fn cancel_campaign(
     State(state): State<ServerState>,

@@ -86,8 +86,11 @@ fn schema(out: &mut String, name: &str, s: &Value) {
     if !t.is_empty() {
         let _ = write!(out, "<p>{t}</p>");
     }
-    let required: Vec<&str> =
-        s.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let required: Vec<&str> = s
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     if let Some(props) = s.get("properties").and_then(Value::as_object) {
         out.push_str("<table><tr><th>字段</th><th>类型</th><th>说明</th></tr>");
         for (field, p) in props {
@@ -102,7 +105,8 @@ fn schema(out: &mut String, name: &str, s: &Value) {
         }
         out.push_str("</table>");
     } else if let Some(values) = s.get("enum").and_then(Value::as_array) {
-        let list: Vec<String> = values.iter().filter_map(Value::as_str).map(|v| format!("<code>{}</code>", esc(v))).collect();
+        let list: Vec<String> =
+            values.iter().filter_map(Value::as_str).map(|v| format!("<code>{}</code>", esc(v))).collect();
         let _ = write!(out, "<p>取值：{}</p>", list.join(" "));
     } else {
         let _ = write!(out, "<p>{}</p>", type_name(s));

@@ -92,8 +92,7 @@ impl From<AppError> for ApiError {
                 if let Some(first) = errors.first() {
                     out.message = first.message.clone();
                 }
-                out.fields =
-                    errors.into_iter().map(|f| FieldProblem { field: f.field, message: f.message }).collect();
+                out.fields = errors.into_iter().map(|f| FieldProblem { field: f.field, message: f.message }).collect();
                 out
             }
             AppError::Unauthorized => Self::unauthorized(),

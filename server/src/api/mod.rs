@@ -44,11 +44,9 @@ impl Modify for BearerToken {
 
 /// The API routes and the document describing exactly them.
 pub fn api() -> (Router<ServerState>, utoipa::openapi::OpenApi) {
-    let upsert = OpenApiRouter::new()
+    // The batch upsert needs large bodies; a body is read only after the token is checked.
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(users::upsert_users))
-        .layer(axum::extract::DefaultBodyLimit::max(users::UPSERT_LIMIT));
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(upsert)
         .routes(routes!(users::get_user))
         .routes(routes!(users::list_attributes))
         .routes(routes!(segments::list_segments, segments::create_segment))
@@ -61,7 +59,8 @@ pub fn api() -> (Router<ServerState>, utoipa::openapi::OpenApi) {
         .routes(routes!(campaigns::resume_campaign))
         .routes(routes!(campaigns::cancel_campaign))
         .routes(routes!(campaigns::list_messages))
-        .split_for_parts()
+        .split_for_parts();
+    (router.layer(axum::extract::DefaultBodyLimit::max(users::UPSERT_LIMIT)), doc)
 }
 
 /// The API plus its document and docs page (both public: they describe, they hold nothing).

@@ -114,7 +114,10 @@ fn json_value(v: Value) -> serde_json::Value {
 #[utoipa::path(get, path = "/api/v1/attributes", tag = "users",
     responses((status = 200, body = Vec<AttributeOut>), (status = 401, body = super::error::ErrorBody)),
     security(("token" = [])))]
-pub async fn list_attributes(State(state): State<ServerState>, caller: Caller) -> Result<Json<Vec<AttributeOut>>, ApiError> {
+pub async fn list_attributes(
+    State(state): State<ServerState>,
+    caller: Caller,
+) -> Result<Json<Vec<AttributeOut>>, ApiError> {
     caller.require(Role::Viewer)?;
     let catalog = engine::users::attribute_catalog(&state.db).await?;
     Ok(Json(

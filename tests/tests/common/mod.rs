@@ -207,5 +207,42 @@ pub fn all_server_fns() -> Vec<(&'static str, serde_json::Value)> {
             json!({"query": {"campaign": "", "status": "", "vendor": "", "from": "", "to": "", "phone": "", "before": ""}}),
         ),
         ("ledger/trace", json!({"phone": "13800138000", "user_id": "", "message": null})),
+        ("accounts/list", json!({})),
+        (
+            "accounts/create",
+            json!({"form": {"username": "someone", "role": "viewer", "password": "a-long-password-1"}}),
+        ),
+        ("accounts/role", json!({"id": 999, "role": "viewer"})),
+        ("accounts/disable", json!({"id": 999, "disabled": true})),
+        ("accounts/password", json!({"id": 999, "password": "a-long-password-2"})),
+        ("tokens/list", json!({})),
+        ("tokens/create", json!({"name": "t", "role": "viewer"})),
+        ("tokens/revoke", json!({"id": 999})),
+        ("audit/page", json!({"query": {"actor": "", "action": "", "from": "", "to": "", "before": ""}})),
     ]
+}
+
+/// A cookie client signed in as `username`.
+pub async fn signed_in(app: &TestApp, username: &str, password: &str) -> reqwest::Client {
+    let http = client();
+    let res = http
+        .post(app.url("/api/auth/login"))
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(res.status(), 200, "login as {username}");
+    http
+}
+
+/// Creates an account with `role` through 账号管理 (as the admin) and returns its id.
+pub async fn add_account(app: &TestApp, username: &str, role: &str, password: &str) -> i64 {
+    let form = serde_json::json!({"form": {"username": username, "role": role, "password": password}});
+    json_call(app, "accounts/create", form).await.as_i64().expect("account id")
+}
+
+/// Creates an API token with `role` (as the admin) and returns it in full.
+pub async fn add_token(app: &TestApp, name: &str, role: &str) -> String {
+    let t = json_call(app, "tokens/create", serde_json::json!({"name": name, "role": role})).await;
+    t["token"].as_str().expect("token").to_owned()
 }

@@ -57,7 +57,8 @@ fn day(s: &str, field: &str, end: bool) -> Result<Option<i64>, AppError> {
     if s.trim().is_empty() {
         return Ok(None);
     }
-    let start = engine::clock::day_start(s).ok_or_else(|| AppError::field(field, "日期格式为 yyyy-MM-dd").with_status())?;
+    let start =
+        engine::clock::day_start(s).ok_or_else(|| AppError::field(field, "日期格式为 yyyy-MM-dd").with_status())?;
     Ok(Some(if end { start + 86_399 } else { start }))
 }
 

@@ -15,7 +15,13 @@ pub fn AuditPage() -> impl IntoView {
     let query = move || {
         params.with(|p| {
             let get = |k: &str| p.get(k).unwrap_or_default();
-            AuditQuery { actor: get("actor"), action: get("action"), from: get("from"), to: get("to"), before: get("before") }
+            AuditQuery {
+                actor: get("actor"),
+                action: get("action"),
+                from: get("from"),
+                to: get("to"),
+                before: get("before"),
+            }
         })
     };
     let page = Resource::new(query, load_audit);

@@ -2,11 +2,11 @@
 //! sending) and 开始 / 暂停 / 继续 / 取消.
 
 use crate::api::campaigns::{control_campaign, get_campaign, start_campaign};
+use crate::components::Can;
 use crate::dto::campaign::CampaignDetail;
+use crate::dto::Role;
 use crate::pages::error_text;
 use crate::text;
-use crate::components::Can;
-use crate::dto::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

@@ -4,10 +4,10 @@
 //! number as text, so the charts read without hovering.
 
 use crate::api::ledger::{campaign_stats, resend_failed};
-use crate::dto::ledger::StatsView;
-use crate::pages::{error_text, go};
 use crate::components::Can;
+use crate::dto::ledger::StatsView;
 use crate::dto::Role;
+use crate::pages::{error_text, go};
 use leptos::prelude::*;
 
 #[component]

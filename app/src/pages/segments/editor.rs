@@ -4,13 +4,13 @@
 use super::conditions::{next, Level, LevelView};
 use super::members::Members;
 use crate::api::segments::{count_rule, segment_attributes, segment_members, SaveSegment};
+use crate::components::Can;
 use crate::components::{error_for, Field, Notice, TextArea};
 use crate::dto::audience::{ConditionForm, CountView, GroupForm, RuleForm, SegmentForm};
+use crate::dto::Role;
 use crate::error::AppError;
 use crate::pages::{error_text, go};
 use crate::text;
-use crate::components::Can;
-use crate::dto::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

@@ -2,10 +2,10 @@
 //! delete.
 
 use crate::api::segments::{delete_segment, segment_members, PAGE_SIZE};
-use crate::dto::audience::MembersPage;
-use crate::pages::{error_text, go, url_escape};
 use crate::components::Can;
+use crate::dto::audience::MembersPage;
 use crate::dto::Role;
+use crate::pages::{error_text, go, url_escape};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

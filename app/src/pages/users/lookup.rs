@@ -2,10 +2,10 @@
 //! attribute, and reveal the full phone on purpose (each reveal is audited).
 
 use crate::api::users::{find_users, reveal_phone, user_detail};
-use crate::dto::audience::{UserCard, UserHit};
-use crate::pages::error_text;
 use crate::components::Can;
+use crate::dto::audience::{UserCard, UserHit};
 use crate::dto::Role;
+use crate::pages::error_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

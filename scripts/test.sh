@@ -5,6 +5,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/setup.sh" --browser
 cd "$ROOT"
+# One build per profile and no incremental caches: CI builds once, and they cost disk, not time.
+export CARGO_INCREMENTAL=0
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; SECONDS_AT=$SECONDS; }
 done_step() { printf '    (%ss)\n' "$((SECONDS - SECONDS_AT))"; }
 

@@ -7,8 +7,10 @@ use leptos::server_fn::codec::Json;
 
 #[server(prefix = "/api", endpoint = "settings/sms", input = Json)]
 pub async fn get_sms_settings() -> Result<SmsSettings, AppError> {
-    let (state, _, _) = super::session::require_viewer().await?;
-    convert::load(&state.db).await
+    let (state, account, _) = super::session::require_viewer().await?;
+    let mut settings = convert::load(&state.db).await?;
+    settings.editable = account.role.allows(engine::auth::Role::Admin);
+    Ok(settings)
 }
 
 /// The callback URLs to register with the vendors (status reports and replies), built from
@@ -79,6 +81,7 @@ pub(crate) mod convert {
             attribute_choices,
             chuanglan: chuanglan(chuanglan::view(db).await?, chuanglan::sandbox(db).await?),
             aliyun: aliyun(aliyun::view(db).await?),
+            editable: false,
         })
     }
 

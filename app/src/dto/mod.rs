@@ -83,6 +83,8 @@ pub struct SmsSettings {
     pub attribute_choices: Vec<String>,
     pub chuanglan: ChuanglanCard,
     pub aliyun: AliyunCard,
+    /// The signed-in account may change these (admins only); others see a summary.
+    pub editable: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,8 +9,6 @@ mod chuanglan_test_send;
 mod phone;
 
 use crate::api::settings::get_sms_settings;
-use crate::components::Can;
-use crate::dto::Role;
 use crate::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,18 +22,14 @@ pub fn SmsSettingsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">{text::LOADING}</p> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(s) => {
-                        let readonly = s.clone();
-                        view! {
-                            <Can needed=Role::Admin fallback=move || summary(&readonly)>
-                                <phone::PhoneAttributeCard current=s.phone_attribute.clone() choices=s.attribute_choices.clone()/>
-                                <div class="vendor-grid">
-                                    <chuanglan::ChuanglanCardView card=s.chuanglan.clone()/>
-                                    <aliyun::AliyunCardView card=s.aliyun.clone()/>
-                                </div>
-                            </Can>
-                        }.into_any()
-                    }
+                    Ok(s) if !s.editable => summary(&s),
+                    Ok(s) => view! {
+                        <phone::PhoneAttributeCard current=s.phone_attribute choices=s.attribute_choices/>
+                        <div class="vendor-grid">
+                            <chuanglan::ChuanglanCardView card=s.chuanglan/>
+                            <aliyun::AliyunCardView card=s.aliyun/>
+                        </div>
+                    }.into_any(),
                     Err(e) => view! { <p class="notice err">{e.to_string()}</p> }.into_any(),
                 }
             })}

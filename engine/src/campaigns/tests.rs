@@ -342,3 +342,57 @@ async fn a_report_before_its_submit_answer_is_kept_and_matched_later() {
     let timed_out = page(&w.db, &other, 3_600).await.expect("page");
     assert_eq!(timed_out[0].category, Category::Timeout, "submitted long ago without a report");
 }
+
+#[tokio::test]
+async fn two_tabs_starting_at_the_same_moment_start_one_send() {
+    let w = world(1_200).await;
+    let c = create(&w.db, &text_campaign(&w, Some("会员")), false, "t").await.expect("create");
+    let (a, b) = tokio::join!(start(&w.index, &w.db, c.id, "tab-a"), start(&w.index, &w.db, c.id, "tab-b"));
+    let started = [&a, &b].iter().filter(|r| matches!(r, Ok(Some(_)))).count();
+    assert_eq!(started, 1, "exactly one start snapshots the recipients: {a:?} / {b:?}");
+    assert!(a.is_err() || b.is_err(), "the other tab is told the campaign is already sending");
+    let d = dispatcher(&w, fast());
+    d.spawn(c.id);
+    wait_for(&w, c.id, Status::Completed).await;
+    let seen = accepted_phones(&w.sim);
+    assert_eq!(seen.len(), 1_199);
+    assert!(seen.values().all(|n| *n == 1), "a phone was submitted twice");
+}
+
+#[tokio::test]
+async fn a_permanent_refusal_fails_its_request_and_the_others_continue() {
+    let w = world(6_000).await;
+    w.sim.configure(|c| {
+        c.failure_rates.insert("105".into(), 0.5);
+        c.seed = 7;
+    });
+    let c = create(&w.db, &text_campaign(&w, Some("会员")), false, "t").await.expect("create");
+    start(&w.index, &w.db, c.id, "k").await.expect("start");
+    let d = dispatcher(&w, fast());
+    d.spawn(c.id);
+    let done = wait_for(&w, c.id, Status::Completed).await;
+    let p = progress(&w.db, c.id).await.expect("progress");
+    assert!(p.failed > 0 && p.submitted > 0, "some requests refused, the rest sent: {p:?}");
+    assert_eq!(p.failed + p.submitted, done.planned.expect("planned"), "every phone accounted for");
+    let failed_sizes: i64 =
+        sqlx::query_scalar("SELECT COALESCE(SUM(size), 0) FROM batches WHERE campaign_id = ? AND status = 'failed'")
+            .bind(c.id)
+            .fetch_one(&w.db)
+            .await
+            .expect("sizes");
+    assert_eq!(p.failed as i64, failed_sizes, "a refusal fails its whole request: {p:?}");
+    let retries: i64 = sqlx::query_scalar("SELECT MAX(attempts) FROM batches WHERE campaign_id = ?")
+        .bind(c.id)
+        .fetch_one(&w.db)
+        .await
+        .expect("attempts");
+    assert_eq!(retries, 1, "a permanent refusal is not retried");
+    let any = sqlx::query_scalar::<_, String>(
+        "SELECT reason FROM batches WHERE campaign_id = ? AND status = 'failed' LIMIT 1",
+    )
+    .bind(c.id)
+    .fetch_one(&w.db)
+    .await
+    .expect("reason");
+    assert!(any.contains("敏感词"), "the vendor's reason in Chinese is kept: {any}");
+}

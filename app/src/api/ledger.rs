@@ -75,4 +75,4 @@ pub async fn resend_failed(id: i64) -> Result<i64, AppError> {
 #[cfg(feature = "ssr")]
 mod convert;
 #[cfg(feature = "ssr")]
-pub use convert::filter;
+pub use convert::{day_bound, filter};

@@ -22,25 +22,23 @@ pub struct AccountInfo {
 const OTHER_ADMINS: &str =
     "(SELECT COUNT(*) FROM accounts o WHERE o.role = 'admin' AND o.disabled = 0 AND o.id <> accounts.id)";
 
+const SELECT: &str = "SELECT id, username, role, disabled, created_at, created_by, last_login_at FROM accounts";
+
+fn info(r: &sqlx::sqlite::SqliteRow) -> Result<AccountInfo, AuthError> {
+    Ok(AccountInfo {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        role: Role::parse(&r.try_get::<String, _>("role")?).unwrap_or(Role::Viewer),
+        disabled: r.try_get::<i64, _>("disabled")? != 0,
+        created_at: r.try_get("created_at")?,
+        created_by: r.try_get("created_by")?,
+        last_login_at: r.try_get("last_login_at")?,
+    })
+}
+
 pub async fn list(db: &Db) -> Result<Vec<AccountInfo>, AuthError> {
-    let rows = sqlx::query(
-        "SELECT id, username, role, disabled, created_at, created_by, last_login_at FROM accounts ORDER BY id",
-    )
-    .fetch_all(db)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AccountInfo {
-                id: r.try_get("id")?,
-                username: r.try_get("username")?,
-                role: Role::parse(&r.try_get::<String, _>("role")?).unwrap_or(Role::Viewer),
-                disabled: r.try_get::<i64, _>("disabled")? != 0,
-                created_at: r.try_get("created_at")?,
-                created_by: r.try_get("created_by")?,
-                last_login_at: r.try_get("last_login_at")?,
-            })
-        })
-        .collect()
+    let rows = sqlx::query(&format!("{SELECT} ORDER BY id")).fetch_all(db).await?;
+    rows.iter().map(info).collect()
 }
 
 /// User names: 2–32 letters, digits, `.`, `_`, `-` or `@`.
@@ -104,7 +102,8 @@ pub async fn reset_password(db: &Db, id: i64, password: &str) -> Result<AccountI
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<AccountInfo>, AuthError> {
-    Ok(list(db).await?.into_iter().find(|a| a.id == id))
+    let row = sqlx::query(&format!("{SELECT} WHERE id = ?")).bind(id).fetch_optional(db).await?;
+    row.as_ref().map(info).transpose()
 }
 
 /// No row changed: either the account does not exist or the last-admin rule refused it.

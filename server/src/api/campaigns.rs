@@ -106,14 +106,9 @@ pub async fn list_campaigns(
     Query(p): Query<PageParams>,
 ) -> Result<Json<Page<CampaignOut>>, ApiError> {
     caller.require(Role::Viewer)?;
-    let before = cursor::decode(p.cursor.as_deref())?.unwrap_or(i64::MAX);
-    let limit = cursor::limit(p.limit) as usize;
-    let mut all: Vec<Campaign> =
-        engine::campaigns::list(&state.db).await?.into_iter().filter(|c| c.id < before).collect();
-    all.sort_by_key(|c| std::cmp::Reverse(c.id));
-    let next = (all.len() > limit).then(|| cursor::encode(all[limit - 1].id));
+    let (rows, next) = cursor::newest_first(engine::campaigns::list(&state.db).await?, |c| c.id, &p)?;
     let mut items = Vec::new();
-    for c in all.into_iter().take(limit) {
+    for c in rows {
         items.push(out(&state, c).await?);
     }
     Ok(Json(Page { items, next_cursor: next }))

@@ -26,6 +26,22 @@ pub fn limit(limit: Option<u32>) -> u32 {
     limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
 }
 
+/// One page, newest first, of rows identified by `id`: those below the cursor's id, at most the
+/// limit, and the cursor of the next page when more remain.
+pub fn newest_first<T>(
+    rows: Vec<T>,
+    id: impl Fn(&T) -> i64,
+    p: &super::types::PageParams,
+) -> Result<(Vec<T>, Option<String>), ApiError> {
+    let before = decode(p.cursor.as_deref())?.unwrap_or(i64::MAX);
+    let limit = limit(p.limit) as usize;
+    let mut rows: Vec<T> = rows.into_iter().filter(|r| id(r) < before).collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(id(r)));
+    let next = (rows.len() > limit).then(|| encode(id(&rows[limit - 1])));
+    rows.truncate(limit);
+    Ok((rows, next))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -67,11 +67,9 @@ impl ApiError {
         e
     }
 
-    /// Logs the cause under a reference; the client sees only the reference.
-    pub fn internal(e: &dyn std::fmt::Display) -> Self {
-        let ref_id = format!("E{:06X}", std::process::id() ^ (engine::clock::now() as u32 & 0xFF_FFFF));
-        tracing::error!(ref_id = %ref_id, error = %e, "api request failed");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("服务器内部错误（编号 {ref_id}）"))
+    /// Logs the cause chain under a reference, as the console does; the client sees the reference.
+    pub fn internal(e: &dyn std::error::Error) -> Self {
+        AppError::internal(e).into()
     }
 }
 

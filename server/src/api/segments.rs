@@ -36,13 +36,8 @@ pub async fn list_segments(
     Query(p): Query<PageParams>,
 ) -> Result<Json<Page<SegmentOut>>, ApiError> {
     caller.require(Role::Viewer)?;
-    let before = cursor::decode(p.cursor.as_deref())?.unwrap_or(i64::MAX);
-    let limit = cursor::limit(p.limit) as usize;
-    let mut all: Vec<Segment> =
-        engine::segments::list(&state.db).await?.into_iter().filter(|s| s.id < before).collect();
-    all.sort_by_key(|s| std::cmp::Reverse(s.id));
-    let next = (all.len() > limit).then(|| cursor::encode(all[limit - 1].id));
-    Ok(Json(Page { items: all.into_iter().take(limit).map(out).collect(), next_cursor: next }))
+    let (rows, next) = cursor::newest_first(engine::segments::list(&state.db).await?, |s| s.id, &p)?;
+    Ok(Json(Page { items: rows.into_iter().map(out).collect(), next_cursor: next }))
 }
 
 #[utoipa::path(post, path = "/api/v1/segments", tag = "segments", request_body = SegmentCreate,

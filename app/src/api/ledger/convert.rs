@@ -15,6 +15,17 @@ fn vendor_label(vendor: &str, sandbox: bool) -> String {
     }
 }
 
+/// A `yyyy-MM-dd` filter field (Asia/Shanghai) as Unix seconds: the day's first second, or its
+/// last when `end`; empty means no bound.
+pub fn day_bound(field: &str, v: &str, end: bool) -> Result<Option<i64>, AppError> {
+    match v.trim() {
+        "" => Ok(None),
+        t => engine::clock::day_start(t)
+            .map(|s| Some(if end { s + 86_399 } else { s }))
+            .ok_or_else(|| AppError::field(field, "日期格式应为 2026-11-25").with_status()),
+    }
+}
+
 pub fn filter(q: &LedgerQuery, limit: u32) -> Result<Filter, AppError> {
     let int = |field: &str, v: &str| -> Result<Option<i64>, AppError> {
         match v.trim() {
@@ -22,14 +33,7 @@ pub fn filter(q: &LedgerQuery, limit: u32) -> Result<Filter, AppError> {
             t => t.parse().map(Some).map_err(|_| AppError::field(field, "请填写数字").with_status()),
         }
     };
-    let day = |field: &str, v: &str, end: bool| -> Result<Option<i64>, AppError> {
-        match v.trim() {
-            "" => Ok(None),
-            t => engine::clock::day_start(t)
-                .map(|s| Some(if end { s + 86_399 } else { s }))
-                .ok_or_else(|| AppError::field(field, "日期格式应为 2026-11-25").with_status()),
-        }
-    };
+    let day = day_bound;
     let status = match q.status.trim() {
         "" => None,
         s => Some(StatusFilter::parse(s).ok_or_else(|| AppError::field("status", "未知的状态").with_status())?),

@@ -53,21 +53,12 @@ pub fn account_error(e: AuthError) -> AppError {
     }
 }
 
-fn day(s: &str, field: &str, end: bool) -> Result<Option<i64>, AppError> {
-    if s.trim().is_empty() {
-        return Ok(None);
-    }
-    let start =
-        engine::clock::day_start(s).ok_or_else(|| AppError::field(field, "日期格式为 yyyy-MM-dd").with_status())?;
-    Ok(Some(if end { start + 86_399 } else { start }))
-}
-
 pub async fn audit_page(db: &engine::Db, q: &AuditQuery) -> Result<AuditPage, AppError> {
     let filter = engine::audit::Filter {
         actor: Some(q.actor.trim().to_owned()).filter(|s| !s.is_empty()),
         action: Some(q.action.trim().to_owned()).filter(|s| !s.is_empty()),
-        from: day(&q.from, "from", false)?,
-        to: day(&q.to, "to", true)?,
+        from: crate::api::ledger::day_bound("from", &q.from, false)?,
+        to: crate::api::ledger::day_bound("to", &q.to, true)?,
         before: q.before.trim().parse().ok(),
         limit: AUDIT_PAGE + 1,
     };

@@ -115,6 +115,18 @@ mod server {
         }
     }
 
+    impl From<engine::compliance::ComplianceError> for AppError {
+        fn from(e: engine::compliance::ComplianceError) -> Self {
+            match e {
+                engine::compliance::ComplianceError::Invalid(errors) => Self::Validation {
+                    errors: errors.into_iter().map(|e| FieldError { field: e.field, message: e.message }).collect(),
+                }
+                .with_status(),
+                other => Self::internal(&other),
+            }
+        }
+    }
+
     impl From<AuthError> for AppError {
         fn from(e: AuthError) -> Self {
             match e {

@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns/:id") view=pages::campaigns::CampaignPage/>
                     <Route path=path!("/ledger") view=pages::ledger::LedgerPage/>
                     <Route path=path!("/troubleshoot") view=pages::troubleshoot::TroubleshootPage/>
+                    <Route path=path!("/suppressions") view=pages::suppressions::SuppressionsPage/>
                     <Route path=path!("/settings/sms") view=pages::sms_settings::SmsSettingsPage/>
                     <Route path=path!("/account") view=pages::account::AccountPage/>
                     <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage/>

@@ -4,6 +4,7 @@
 
 use engine::campaigns::dispatch::Providers;
 use engine::campaigns::{Campaign, Vendor};
+use engine::compliance::MessageKind;
 use engine::provider::{aliyun, chuanglan, ErrorClass, ProviderError, SmsProvider};
 use engine::secrets::MasterKey;
 use engine::settings::chuanglan::{Config, Credentials};
@@ -34,24 +35,22 @@ impl Providers for VendorAccounts {
         };
         match c.vendor {
             Vendor::Chuanglan if c.sandbox => {
-                let sim = self.sandbox.config();
-                let config = Config {
-                    signature: c.signature.clone(),
-                    account: sim.account,
-                    host: self.sandbox.addr.to_string(),
-                    plain_http: true,
-                    options: engine::settings::chuanglan::Options::default(),
-                };
-                let creds = Credentials { config, password: sim.password };
+                let creds = sandbox_credentials(&self.sandbox, &c.signature, c.kind);
                 Ok(Arc::new(chuanglan::Provider { client: self.chuanglan.clone(), creds }))
             }
             Vendor::Chuanglan => {
                 let view = engine::settings::chuanglan::view(&self.db).await.map_err(settings_error)?;
-                let creds =
-                    engine::settings::chuanglan::credentials(&self.db, &self.key).await.map_err(settings_error)?;
-                match creds.filter(|_| view.enabled) {
-                    Some(creds) => Ok(Arc::new(chuanglan::Provider { client: self.chuanglan.clone(), creds })),
-                    None => Err(not_ready("创蓝")),
+                let creds = engine::settings::chuanglan::credentials_for(&self.db, &self.key, c.kind)
+                    .await
+                    .map_err(settings_error)?;
+                match (creds.filter(|_| view.enabled), c.kind) {
+                    (Some(creds), _) => Ok(Arc::new(chuanglan::Provider { client: self.chuanglan.clone(), creds })),
+                    (None, MessageKind::Marketing) if view.enabled => Err(ProviderError::new(
+                        ErrorClass::Configuration,
+                        "no-market-account",
+                        "营销短信须通过创蓝营销账号发送：请在短信配置 → 创蓝 253 填写营销账号和密码",
+                    )),
+                    (None, _) => Err(not_ready("创蓝")),
                 }
             }
             Vendor::Aliyun => {
@@ -66,6 +65,28 @@ impl Providers for VendorAccounts {
     }
 }
 
+/// The sandbox account for messages of `kind`: its 营销 account refuses content without
+/// 拒收请回复R exactly as a 创蓝 marketing account does.
+pub fn sandbox_credentials(
+    sandbox: &engine::simulator::chuanglan::Simulator,
+    signature: &str,
+    kind: MessageKind,
+) -> Credentials {
+    let sim = sandbox.config();
+    let (account, password) = match kind {
+        MessageKind::Marketing => (sim.market_account, sim.market_password),
+        MessageKind::Notification => (sim.account, sim.password),
+    };
+    let config = Config {
+        signature: signature.to_owned(),
+        account,
+        host: sandbox.addr.to_string(),
+        plain_http: true,
+        options: engine::settings::chuanglan::Options::default(),
+    };
+    Credentials { config, password }
+}
+
 /// Starts due scheduled campaigns once a second; the schedule id is the idempotency key, so a
 /// restart or a concurrent manual start never starts one twice. An Aliyun campaign whose
 /// template is not approved when its time comes goes back to draft with the reason.
@@ -75,6 +96,7 @@ pub fn spawn_scheduler(state: crate::state::ServerState) {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             let due: Result<Vec<i64>, _> =
                 sqlx_due(&state.db).await.map_err(|e| tracing::warn!(error = %e, "scheduler query failed"));
+            wake_waiting(&state).await;
             for id in due.unwrap_or_default() {
                 if let Err(reason) = approved(&state, id).await {
                     tracing::warn!(campaign = id, "scheduled campaign held: template not approved");
@@ -90,6 +112,19 @@ pub fn spawn_scheduler(state: crate::state::ServerState) {
             }
         }
     });
+}
+
+/// Campaigns held outside their send window go back to sending when it opens.
+async fn wake_waiting(state: &crate::state::ServerState) {
+    match engine::campaigns::wake_due(&state.db, engine::clock::now()).await {
+        Ok(ids) => {
+            for id in ids {
+                tracing::info!(campaign = id, "send window open: campaign resumes");
+                state.dispatcher.spawn(id);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "waking waiting campaigns failed"),
+    }
 }
 
 async fn approved(state: &crate::state::ServerState, id: i64) -> Result<(), String> {

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod clock;
+pub mod compliance;
 pub mod db;
 pub mod ledger;
 pub mod phone;

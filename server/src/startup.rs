@@ -29,7 +29,10 @@ impl Application {
         // The sandbox pushes its delivery reports to this server's own callback route, the
         // path a real 创蓝 account is configured with.
         let token = engine::settings::callback_token(&state.db).await?;
-        state.sandbox.configure(|c| c.push_url = Some(format!("http://{addr}/hooks/chuanglan/{token}/report")));
+        state.sandbox.configure(|c| {
+            c.push_url = Some(format!("http://{addr}/hooks/chuanglan/{token}/report"));
+            c.mo_push_url = Some(format!("http://{addr}/hooks/chuanglan/{token}/mo"));
+        });
         let router = crate::routes::router(state.clone(), addr);
         let (tx, rx) = oneshot::channel::<()>();
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -124,6 +127,8 @@ async fn start_sandbox(delivered_ratio: f64) -> anyhow::Result<Simulator> {
     let config = SimConfig {
         account: "SANDBOX".into(),
         password: uuid_like(),
+        market_account: "SANDBOX_YX".into(),
+        market_password: uuid_like(),
         report_delay_ms: 1_000,
         delivered_ratio,
         ..SimConfig::default()

@@ -20,12 +20,18 @@ pub async fn preview_campaign(form: CampaignForm) -> Result<PreviewView, AppErro
     let draft = convert::transient(&input, sandbox);
     let note = check::template_note(&state, &draft).await;
     let (r, samples) = engine::campaigns::preview(&state.segments, &state.db, &draft, 5).await?;
+    let (window, hold_note) = check::window_note(&state, &draft).await?;
     Ok(PreviewView {
         members: r.members,
         no_phone: r.no_phone,
         invalid_phone: r.invalid_phone,
         duplicate_phone: r.duplicate_phone,
         missing_values: r.missing_values,
+        suppressed: r.suppressed,
+        capped: r.capped,
+        no_consent: r.no_consent,
+        window,
+        hold_note,
         messages: r.messages,
         units: r.units,
         samples: samples.into_iter().map(|s| (s.phone_masked, s.text, s.chars, s.units)).collect(),

@@ -15,6 +15,8 @@ pub async fn save_chuanglan(form: ChuanglanForm) -> Result<ChuanglanCard, AppErr
         account: form.account,
         host: form.host,
         password: Some(form.password).filter(|p| !p.is_empty()),
+        market_account: form.market_account,
+        market_password: Some(form.market_password).filter(|p| !p.is_empty()),
         options: form.options.map(convert::options_in),
     };
     let view = engine::settings::chuanglan::save(&state.db, &state.key, &input).await?;
@@ -22,7 +24,7 @@ pub async fn save_chuanglan(form: ChuanglanForm) -> Result<ChuanglanCard, AppErr
     let detail = convert::card_change(
         view.enabled,
         view.config.as_ref().map_or("", |c| c.signature.as_str()),
-        input.password.is_some(),
+        input.password.is_some() || input.market_password.is_some(),
     );
     super::session::audit(&state, &account.username, "settings_chuanglan", "创蓝", &detail).await?;
     Ok(convert::chuanglan(view, engine::settings::chuanglan::sandbox(&state.db).await?))
@@ -44,7 +46,7 @@ pub async fn set_chuanglan_sandbox(on: bool) -> Result<ChuanglanCard, AppError> 
 #[server(prefix = "/api", endpoint = "settings/chuanglan/test", input = Json)]
 pub async fn test_chuanglan() -> Result<ConnectionResult, AppError> {
     let (state, _, _) = super::session::require_admin().await?;
-    let (creds, sandbox) = target::resolve(&state).await?;
+    let (creds, sandbox) = target::resolve(&state, engine::compliance::MessageKind::Notification).await?;
     let balance = state.chuanglan.balance(&creds).await?;
     let prefix = if sandbox { "（沙箱）" } else { "" };
     Ok(ConnectionResult { message: format!("{prefix}连接成功，账户剩余短信条数：{balance}") })
@@ -54,8 +56,10 @@ pub async fn test_chuanglan() -> Result<ConnectionResult, AppError> {
 #[server(prefix = "/api", endpoint = "settings/chuanglan/test-send", input = Json)]
 pub async fn test_send_chuanglan(form: TestSendForm) -> Result<TestSendResult, AppError> {
     let (state, account, _) = super::session::require_admin().await?;
-    let (creds, sandbox) = target::resolve(&state).await?;
-    let (batch, invalid) = target::test_batch(&creds, &form)?;
+    let kind =
+        engine::compliance::MessageKind::parse(&form.kind).unwrap_or(engine::compliance::MessageKind::Notification);
+    let (creds, sandbox) = target::resolve(&state, kind).await?;
+    let (batch, invalid) = target::test_batch(&creds, &form, kind)?;
     let sent = state.chuanglan.submit(&creds, &batch).await?;
     let sent_to: Vec<String> = batch.messages.iter().map(|m| engine::phone::mask(&m.phone)).collect();
     tracing::info!(user = %account.username, sandbox, endpoint = %sent.endpoint, msg_id = %sent.msg_id,
@@ -69,36 +73,39 @@ mod target {
     use crate::dto::{PhoneProblem, TestSendForm};
     use crate::error::AppError;
     use crate::state::ServerState;
+    use engine::compliance::MessageKind;
     use engine::provider::{Batch, Content, OutMessage};
-    use engine::settings::chuanglan::{self, Config, Credentials};
+    use engine::settings::chuanglan::{self, Credentials};
 
     const SANDBOX_SIGNATURE: &str = "沙箱测试";
 
-    /// The stored account, or the built-in simulator when 沙箱模式 is on.
-    pub async fn resolve(state: &ServerState) -> Result<(Credentials, bool), AppError> {
+    /// The stored account for `kind`, or the built-in simulator when 沙箱模式 is on.
+    pub async fn resolve(state: &ServerState, kind: MessageKind) -> Result<(Credentials, bool), AppError> {
         let stored = chuanglan::view(&state.db).await?.config;
         if chuanglan::sandbox(&state.db).await? {
-            let sim = state.sandbox.config();
             let (signature, options) = stored
                 .map(|c| (c.signature, c.options))
                 .unwrap_or_else(|| (SANDBOX_SIGNATURE.to_owned(), chuanglan::Options::default()));
-            let config = Config {
-                signature,
-                account: sim.account,
-                host: state.sandbox.addr.to_string(),
-                plain_http: true,
-                options,
-            };
-            return Ok((Credentials { config, password: sim.password }, true));
+            let mut creds = crate::sending::sandbox_credentials(&state.sandbox, &signature, kind);
+            creds.config.options = options;
+            return Ok((creds, true));
         }
-        match chuanglan::credentials(&state.db, &state.key).await? {
+        match chuanglan::credentials_for(&state.db, &state.key, kind).await? {
             Some(creds) => Ok((creds, false)),
+            None if kind == MessageKind::Marketing => Err(AppError::Rejected {
+                message: "营销短信须通过创蓝营销账号发送：请先填写并保存营销账号和密码".into(),
+            }
+            .with_status()),
             None => Err(AppError::Rejected { message: crate::text::SAVE_BEFORE_TEST.into() }.with_status()),
         }
     }
 
     /// Parses the form into a batch of valid phones plus the phones that were refused.
-    pub fn test_batch(creds: &Credentials, form: &TestSendForm) -> Result<(Batch, Vec<PhoneProblem>), AppError> {
+    pub fn test_batch(
+        creds: &Credentials,
+        form: &TestSendForm,
+        kind: MessageKind,
+    ) -> Result<(Batch, Vec<PhoneProblem>), AppError> {
         let (phones, invalid) = crate::api::phones::parse(&form.phones);
         let template_id = form.template_id.trim();
         let (content, values_problem) = if template_id.is_empty() {
@@ -116,6 +123,11 @@ mod target {
             let errors =
                 vec![crate::dto::FieldError { field: "test_content".into(), message: "请填写短信内容".into() }];
             return Err(AppError::Validation { errors }.with_status());
+        }
+        if template_id.is_empty() {
+            if let Some(m) = engine::compliance::content_errors(kind, form.content.trim()).into_iter().next() {
+                return Err(AppError::field("test_content", m).with_status());
+            }
         }
         crate::api::phones::check_test_send(&phones, &invalid, values_problem)?;
         let values: Vec<String> = form.values.iter().map(|v| v.trim().to_owned()).collect();

@@ -6,6 +6,7 @@ pub mod aliyun;
 pub mod auth;
 pub mod campaigns;
 pub mod chuanglan;
+pub mod compliance;
 pub mod ledger;
 #[cfg(feature = "ssr")]
 pub mod phones;

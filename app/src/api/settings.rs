@@ -27,6 +27,7 @@ pub async fn callback_urls() -> Result<crate::dto::CallbackUrls, AppError> {
         chuanglan_report: format!("{base}/hooks/chuanglan/{token}/report"),
         chuanglan_mo: format!("{base}/hooks/chuanglan/{token}/mo"),
         aliyun_report: format!("{base}/hooks/aliyun/{token}/report"),
+        aliyun_mo: format!("{base}/hooks/aliyun/{token}/mo"),
     })
 }
 
@@ -101,6 +102,8 @@ pub(crate) mod convert {
             account: c.account,
             host,
             has_password: v.has_password,
+            market_account: v.market_account.unwrap_or_default(),
+            has_market_password: v.has_market_password,
             saved,
             sandbox,
             options: options_dto(c.options),

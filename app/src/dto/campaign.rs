@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 /// What the builder can offer: segments, vendors that can send, attributes for bindings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuilderOptions {
+    /// The installation's marketing window, e.g. `08:00–21:00`, and the daily cap (0 = none).
+    pub window: String,
+    pub daily_cap: u32,
     /// (id, name, last counted members)
     pub segments: Vec<(i64, String, Option<u64>)>,
     pub vendors: Vec<VendorOption>,
@@ -44,6 +47,14 @@ pub struct CampaignForm {
     pub bindings: Vec<BindingForm>,
     /// `YYYY-MM-DDTHH:MM` in Asia/Shanghai, empty to send when started.
     pub schedule: String,
+    /// `marketing` (营销, the default) or `notification` (通知/行业).
+    #[serde(default)]
+    pub kind: String,
+    /// `HH:MM` overrides of the marketing send window; both empty use the installation's.
+    #[serde(default)]
+    pub window_start: String,
+    #[serde(default)]
+    pub window_end: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,8 +64,16 @@ pub struct PreviewView {
     pub invalid_phone: u64,
     pub duplicate_phone: u64,
     pub missing_values: u64,
+    /// 已退订, 超频 and 无营销同意: members compliance keeps from receiving it.
+    pub suppressed: u64,
+    pub capped: u64,
+    pub no_consent: u64,
     pub messages: u64,
     pub units: u64,
+    /// The send window that applies (marketing), e.g. `08:00–21:00`, and whether sending would
+    /// wait for it now (or at the scheduled time), with the time it would begin.
+    pub window: Option<String>,
+    pub hold_note: Option<String>,
     /// (masked phone, text, characters, units)
     pub samples: Vec<(String, String, u64, u32)>,
     /// What is known about the template's approval, in Chinese.
@@ -65,6 +84,8 @@ pub struct PreviewView {
 pub struct CampaignRow {
     pub id: i64,
     pub name: String,
+    /// 营销 / 通知/行业
+    pub kind_label: String,
     pub status: String,
     pub status_label: String,
     pub status_reason: Option<String>,
@@ -75,6 +96,8 @@ pub struct CampaignRow {
     pub failed: u64,
     pub unknown: u64,
     pub queued: u64,
+    /// Kept from going out by compliance (退订, 超频, 无同意).
+    pub blocked: u64,
     pub created_at: String,
     pub scheduled_at: Option<String>,
     pub started_at: Option<String>,

@@ -94,6 +94,9 @@ pub struct ChuanglanCard {
     pub account: String,
     pub host: String,
     pub has_password: bool,
+    /// The 营销 (marketing) account: marketing messages go only through it.
+    pub market_account: String,
+    pub has_market_password: bool,
     pub saved: bool,
     /// Traffic goes to the built-in simulator (沙箱), never to the vendor.
     pub sandbox: bool,
@@ -107,6 +110,7 @@ pub struct CallbackUrls {
     pub chuanglan_report: String,
     pub chuanglan_mo: String,
     pub aliyun_report: String,
+    pub aliyun_mo: String,
 }
 
 /// Protocol details the spec marks uncertain (paths, §16 field names, encoding, length).
@@ -126,6 +130,9 @@ pub struct ChuanglanOptions {
 /// (or the template parameters when `template_id` is set).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TestSendForm {
+    /// `marketing` or `notification` (empty: notification).
+    #[serde(default)]
+    pub kind: String,
     pub phones: String,
     pub content: String,
     pub template_id: String,
@@ -167,6 +174,12 @@ pub struct ChuanglanForm {
     pub account: String,
     pub host: String,
     pub password: String,
+    /// The 营销 account and its password (empty keeps the stored one; an empty account
+    /// removes it).
+    #[serde(default)]
+    pub market_account: String,
+    #[serde(default)]
+    pub market_password: String,
     /// `None` keeps the stored options.
     #[serde(default)]
     pub options: Option<ChuanglanOptions>,
@@ -204,5 +217,6 @@ pub struct TemplateCheck {
 
 pub mod audience;
 pub mod campaign;
+pub mod compliance;
 pub mod ledger;
 pub mod team;

@@ -2,6 +2,7 @@
 //! builder and `/campaigns/:id` the campaign page with live progress.
 
 mod builder;
+mod compliance;
 mod detail;
 mod stats;
 

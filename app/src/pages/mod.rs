@@ -8,6 +8,7 @@ pub mod login;
 pub mod segments;
 pub mod shell;
 pub mod sms_settings;
+pub mod suppressions;
 pub mod troubleshoot;
 pub mod users;
 

@@ -27,6 +27,7 @@ pub fn Shell() -> impl IntoView {
                 <A href="/campaigns">"活动"</A>
                 <A href="/ledger">"发送记录"</A>
                 <A href="/troubleshoot">"未收到排查"</A>
+                <A href="/suppressions">"退订名单"</A>
                 <A href="/settings/sms">{text::NAV_SMS_SETTINGS}</A>
                 <Can needed=Role::Admin>
                     <A href="/admin/accounts">"账号管理"</A>

@@ -6,6 +6,7 @@ mod callbacks;
 mod chuanglan;
 mod chuanglan_options;
 mod chuanglan_test_send;
+mod compliance;
 mod phone;
 
 use crate::api::settings::get_sms_settings;
@@ -29,6 +30,7 @@ pub fn SmsSettingsPage() -> impl IntoView {
                             <chuanglan::ChuanglanCardView card=s.chuanglan/>
                             <aliyun::AliyunCardView card=s.aliyun/>
                         </div>
+                        <compliance::ComplianceCard/>
                     }.into_any(),
                     Err(e) => view! { <p class="notice err">{e.to_string()}</p> }.into_any(),
                 }

@@ -13,6 +13,8 @@ pub struct Claimed {
     pub id: i64,
     pub uid: String,
     pub messages: Vec<OutMessage>,
+    /// Its phones were already counted against the caps (an earlier claim of this request).
+    pub gated: bool,
 }
 
 /// Inserts one planned request and its recipients (inside the snapshot transaction).
@@ -61,6 +63,32 @@ pub async fn insert(
     Ok(())
 }
 
+/// Recipients that compliance kept from going out at planning time: recorded with their
+/// status and reason, in no batch (inside the snapshot transaction).
+pub async fn insert_excluded(
+    tx: &mut Transaction<'_, Sqlite>,
+    campaign: i64,
+    held: &[Planned],
+) -> Result<(), CampaignError> {
+    for chunk in held.chunks(1_000) {
+        let mut q = sqlx::QueryBuilder::new(
+            "INSERT INTO recipients (campaign_id, user_rowid, phone, vals, status, reason, units) ",
+        );
+        q.push_values(chunk, |mut b, p| {
+            let e = p.exclusion.clone().unwrap_or(crate::compliance::Exclusion::NoConsent);
+            b.push_bind(campaign)
+                .push_bind(p.user_rowid)
+                .push_bind(p.phone.clone())
+                .push_bind("[]")
+                .push_bind(e.status())
+                .push_bind(e.reason())
+                .push_bind(i64::from(p.units));
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 /// What became of a claimed batch.
 pub enum Sent {
     Answered(Result<Submitted, ProviderError>),
@@ -68,14 +96,17 @@ pub enum Sent {
 
 /// Records `done` outcomes and claims up to `want` due batches of `campaign`, in one
 /// transaction (one commit per dispatcher round, however many requests it covers). Claims are
-/// committed before any of them is sent. Returns the claimed (id, uid).
+/// committed before any of them is sent. With a compliance `gate` (marketing), the claimed
+/// phones are checked against the suppression list and the caps in the same transaction, and
+/// those refused are taken out of their request. Returns the claimed requests.
 pub async fn settle_and_claim(
     db: &Db,
     campaign: i64,
     done: &[(i64, Sent)],
     want: usize,
     retry: (u32, u64),
-) -> Result<Vec<(i64, String)>, CampaignError> {
+    gate: Option<&super::gate::Gate>,
+) -> Result<Vec<Claimed>, CampaignError> {
     if done.is_empty() && want == 0 {
         return Ok(Vec::new());
     }
@@ -97,13 +128,13 @@ pub async fn settle_and_claim(
     }
     let answered: Vec<i64> = done.iter().filter(|(_, s)| matches!(s, Sent::Answered(_))).map(|(id, _)| *id).collect();
     log_attempts(&mut tx, &answered, now).await?;
-    let claimed = if want == 0 {
+    let claimed: Vec<(i64, String, bool)> = if want == 0 {
         Vec::new()
     } else {
         let rows = sqlx::query(
             "UPDATE batches SET status = 'sending', attempts = attempts + 1, started_at = ? WHERE id IN \
              (SELECT id FROM batches WHERE campaign_id = ? AND status = 'queued' AND next_at <= ? LIMIT ?) \
-             RETURNING id, uid",
+             RETURNING id, uid, gated",
         )
         .bind(now)
         .bind(campaign)
@@ -111,32 +142,41 @@ pub async fn settle_and_claim(
         .bind(want as i64)
         .fetch_all(&mut *tx)
         .await?;
-        rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("uid")?))).collect::<Result<Vec<_>, sqlx::Error>>()?
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("uid")?, r.try_get::<i64, _>("gated")? != 0)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
     };
+    let mut loaded = load(&mut tx, &claimed).await?;
+    if let Some(g) = gate {
+        loaded = super::gate::apply(&mut tx, g, loaded, now).await?;
+    }
     tx.commit().await?;
-    Ok(claimed)
+    Ok(loaded)
 }
 
-/// The messages of claimed batches, in one read.
-pub async fn load(db: &Db, claimed: Vec<(i64, String)>) -> Result<Vec<Claimed>, CampaignError> {
+/// The messages of claimed batches, in one read inside the claim transaction.
+async fn load(
+    tx: &mut Transaction<'_, Sqlite>,
+    claimed: &[(i64, String, bool)],
+) -> Result<Vec<Claimed>, CampaignError> {
     if claimed.is_empty() {
         return Ok(Vec::new());
     }
     let mut q = sqlx::QueryBuilder::new("SELECT batch_id, payload FROM batch_payloads WHERE batch_id IN (");
     let mut ids = q.separated(", ");
-    for (id, _) in &claimed {
+    for (id, _, _) in claimed {
         ids.push_bind(*id);
     }
     q.push(")");
-    let rows = q.build().fetch_all(db).await?;
+    let rows = q.build().fetch_all(&mut **tx).await?;
     let mut payloads = std::collections::HashMap::with_capacity(rows.len());
     for r in rows {
         payloads.insert(r.try_get::<i64, _>("batch_id")?, r.try_get::<String, _>("payload")?);
     }
     claimed
-        .into_iter()
-        .map(|(id, uid)| {
-            let rows: Vec<Vec<String>> = serde_json::from_str(payloads.get(&id).map_or("[]", String::as_str))
+        .iter()
+        .map(|(id, uid, gated)| {
+            let rows: Vec<Vec<String>> = serde_json::from_str(payloads.get(id).map_or("[]", String::as_str))
                 .map_err(|e| CampaignError::Invalid(format!("stored batch is unreadable: {e}")))?;
             let messages = rows
                 .into_iter()
@@ -146,7 +186,7 @@ pub async fn load(db: &Db, claimed: Vec<(i64, String)>) -> Result<Vec<Claimed>, 
                     OutMessage { phone, values: r }
                 })
                 .collect();
-            Ok(Claimed { id, uid, messages })
+            Ok(Claimed { id: *id, uid: uid.clone(), messages, gated: *gated })
         })
         .collect()
 }

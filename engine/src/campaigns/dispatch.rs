@@ -133,6 +133,7 @@ impl Dispatcher {
             if seen.insert((c.vendor, c.sandbox)) {
                 let pulled = self.apply(id, "pulling", provider.pull_reports().await).await?;
                 total = (total.0 + pulled.0, total.1 + pulled.1);
+                self.store_replies(c.vendor.as_str(), provider.pull_replies().await).await?;
             }
             stored += total.0;
             settled += total.1;
@@ -155,6 +156,25 @@ impl Dispatcher {
                 Ok((0, 0))
             }
         }
+    }
+
+    /// Stores pulled replies (opt-outs suppress their phone); a vendor error is logged.
+    async fn store_replies(
+        &self,
+        vendor: &str,
+        got: Result<Vec<crate::ledger::inbound::Reply>, ProviderError>,
+    ) -> Result<(), CampaignError> {
+        match got {
+            Ok(replies) => {
+                for r in &replies {
+                    crate::ledger::inbound::store(&self.db, vendor, r)
+                        .await
+                        .map_err(|e| CampaignError::Invalid(format!("storing a reply failed: {e}")))?;
+                }
+            }
+            Err(e) => tracing::warn!(code = %e.code, vendor, "fetching replies failed"),
+        }
+        Ok(())
     }
 
     /// Pulls receipts every `every` (the fallback when no push arrives).

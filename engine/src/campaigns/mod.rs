@@ -18,6 +18,7 @@
 
 mod batches;
 pub mod dispatch;
+mod gate;
 mod plan;
 pub mod receipts;
 mod repo;
@@ -25,9 +26,11 @@ mod run;
 
 pub use plan::{plan, preview, preview_values, Preview, Reconciliation};
 pub use repo::{
-    cancel, create, due, get, hold, list, pause, progress, recipients_of, resume, start, Progress, RecipientRow,
+    cancel, create, due, get, hold, list, pause, progress, recipients_of, resume, start, wait_for_window, wake_due,
+    Progress, RecipientRow,
 };
 
+use crate::compliance::{MessageKind, Window};
 use crate::provider::Content;
 use serde::{Deserialize, Serialize};
 
@@ -81,6 +84,8 @@ pub enum Status {
     Scheduled,
     Sending,
     Paused,
+    /// A marketing campaign held outside its send window; resumes by itself at `resume_at`.
+    Waiting,
     Completed,
     Cancelled,
     Failed,
@@ -93,6 +98,7 @@ impl Status {
             Status::Scheduled => "scheduled",
             Status::Sending => "sending",
             Status::Paused => "paused",
+            Status::Waiting => "waiting",
             Status::Completed => "completed",
             Status::Cancelled => "cancelled",
             Status::Failed => "failed",
@@ -100,9 +106,18 @@ impl Status {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Draft, Self::Scheduled, Self::Sending, Self::Paused, Self::Completed, Self::Cancelled, Self::Failed]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        [
+            Self::Draft,
+            Self::Scheduled,
+            Self::Sending,
+            Self::Paused,
+            Self::Waiting,
+            Self::Completed,
+            Self::Cancelled,
+            Self::Failed,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
     }
 
     pub fn label(self) -> &'static str {
@@ -111,6 +126,7 @@ impl Status {
             Status::Scheduled => "已排期",
             Status::Sending => "发送中",
             Status::Paused => "已暂停",
+            Status::Waiting => "窗口外等待",
             Status::Completed => "已完成",
             Status::Cancelled => "已取消",
             Status::Failed => "失败",
@@ -130,6 +146,12 @@ pub struct CampaignInput {
     pub bindings: Vec<Binding>,
     /// Unix seconds; `None` sends when started.
     pub scheduled_at: Option<i64>,
+    /// 营销 (the default for campaigns to segments) or 通知.
+    #[serde(default)]
+    pub kind: MessageKind,
+    /// Overrides the installation's marketing send window for this campaign.
+    #[serde(default)]
+    pub window: Option<Window>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,6 +164,10 @@ pub struct Campaign {
     pub signature: String,
     pub content: Content,
     pub bindings: Vec<Binding>,
+    pub kind: MessageKind,
+    pub window: Option<Window>,
+    /// When a `waiting` campaign resumes.
+    pub resume_at: Option<i64>,
     pub status: Status,
     pub status_reason: Option<String>,
     pub scheduled_at: Option<i64>,

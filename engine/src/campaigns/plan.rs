@@ -3,6 +3,7 @@
 //! reconciliation and the snapshot taken at start, so the three always agree.
 
 use super::{slots, Campaign, CampaignError};
+use crate::compliance::{self, caps, suppress, Exclusion, MessageKind, Policy};
 use crate::provider::Content;
 use crate::segments::{self, Index};
 use crate::{sms, Db};
@@ -24,6 +25,12 @@ pub struct Reconciliation {
     pub duplicate_phone: u64,
     /// A bound attribute is missing and has no fallback.
     pub missing_values: u64,
+    /// On the suppression list (退订名单).
+    pub suppressed: u64,
+    /// Over a per-phone frequency cap (counts of today / the last 7 days at planning time).
+    pub capped: u64,
+    /// Marketing without the user's recorded consent (when the policy requires it).
+    pub no_consent: u64,
     pub messages: u64,
     /// Total billing units (free text); for vendor templates one unit per message is assumed.
     pub units: u64,
@@ -38,6 +45,8 @@ pub struct Planned {
     pub values: Vec<String>,
     /// Billing units of the rendered message.
     pub units: u32,
+    /// Set when compliance keeps this message from going out (recorded, never sent).
+    pub exclusion: Option<Exclusion>,
 }
 
 /// A rendered sample for the preview.
@@ -66,7 +75,13 @@ pub fn render(c: &Campaign, values: &[String]) -> (String, u32) {
     }
 }
 
-/// Walks the segment and calls `sink` with each chunk of planned messages. Returns the totals.
+/// Whether a consent attribute value records consent (是/true/1/yes/y/同意).
+fn consents(v: Option<&String>) -> bool {
+    v.is_some_and(|v| matches!(v.trim().to_lowercase().as_str(), "是" | "true" | "1" | "yes" | "y" | "同意"))
+}
+
+/// Walks the segment and calls `sink` with each chunk of planned messages (sendable ones and
+/// those compliance excludes, marked). Returns the totals.
 pub async fn plan<F, Fut>(index: &Index, db: &Db, c: &Campaign, mut sink: F) -> Result<Reconciliation, CampaignError>
 where
     F: FnMut(Vec<Planned>) -> Fut,
@@ -81,8 +96,12 @@ where
         )));
     }
     let phone_attr = crate::settings::phone_attribute(db).await.map_err(|e| CampaignError::Invalid(e.to_string()))?;
+    let policy = compliance::policy(db).await.map_err(|e| CampaignError::Invalid(e.to_string()))?;
+    let consent =
+        (c.kind == MessageKind::Marketing && policy.require_consent).then(|| policy.consent_attribute.clone());
     let mut columns: Vec<String> = c.bindings.iter().map(|b| b.attribute.clone()).collect();
     columns.push(phone_attr.clone());
+    columns.extend(consent.clone());
     let (bits, count) = segments::members(index, db, &seg).await?;
     let mut r = Reconciliation { members: count.members, ..Reconciliation::default() };
     let mut seen: HashSet<u64> = HashSet::new();
@@ -120,14 +139,51 @@ where
                 r.duplicate_phone += 1;
                 continue;
             }
-            r.messages += 1;
+            let no_consent = consent.as_ref().is_some_and(|a| !consents(values.get(&(m.rowid, a.clone()))));
             let units = render(c, &vals).1;
-            r.units += u64::from(units);
-            chunk.push(Planned { user_rowid: m.rowid, user_id: m.user_id, phone, values: vals, units });
+            let exclusion = no_consent.then_some(Exclusion::NoConsent);
+            chunk.push(Planned { user_rowid: m.rowid, user_id: m.user_id, phone, values: vals, units, exclusion });
+        }
+        exclude(db, &policy, c.kind, &mut chunk).await?;
+        for p in &chunk {
+            match &p.exclusion {
+                None => {
+                    r.messages += 1;
+                    r.units += u64::from(p.units);
+                }
+                Some(Exclusion::Suppressed(_)) => r.suppressed += 1,
+                Some(Exclusion::Capped(_)) => r.capped += 1,
+                Some(Exclusion::NoConsent) => r.no_consent += 1,
+            }
         }
         sink(chunk).await?;
     }
     Ok(r)
+}
+
+/// Marks the messages of `chunk` that the suppression list or the caps keep from going out
+/// (at planning time; dispatch checks again atomically).
+async fn exclude(db: &Db, policy: &Policy, kind: MessageKind, chunk: &mut [Planned]) -> Result<(), CampaignError> {
+    let open: Vec<&str> = chunk.iter().filter(|p| p.exclusion.is_none()).map(|p| p.phone.as_str()).collect();
+    if open.is_empty() {
+        return Ok(());
+    }
+    let suppressed = match policy.suppresses(kind) {
+        true => suppress::among(db, &open).await?,
+        false => Default::default(),
+    };
+    let counts = match policy.capped(kind) {
+        true => caps::counts(db, &open, crate::clock::now()).await?,
+        false => Default::default(),
+    };
+    for p in chunk.iter_mut().filter(|p| p.exclusion.is_none()) {
+        if let Some(e) = suppressed.get(&p.phone) {
+            p.exclusion = Some(Exclusion::Suppressed(e.explain()));
+        } else if let Some(why) = counts.get(&p.phone.parse().unwrap_or(0)).and_then(|c| caps::over(policy, *c)) {
+            p.exclusion = Some(Exclusion::Capped(why));
+        }
+    }
+    Ok(())
 }
 
 /// The reconciliation and the first `n` rendered messages.
@@ -140,7 +196,8 @@ pub async fn preview(
     let samples = std::sync::Mutex::new(Vec::new());
     let r = plan(index, db, c, |chunk| {
         let mut s = samples.lock().unwrap_or_else(|p| p.into_inner());
-        for p in chunk.into_iter().take(n.saturating_sub(s.len())) {
+        let room = n.saturating_sub(s.len());
+        for p in chunk.into_iter().filter(|p| p.exclusion.is_none()).take(room) {
             let (text, units) = render(c, &p.values);
             s.push(Preview {
                 user_id: p.user_id,
@@ -166,7 +223,7 @@ pub async fn preview_values(
     let r = plan(index, db, c, |chunk| {
         let mut f = first.lock().unwrap_or_else(|p| p.into_inner());
         if f.is_none() {
-            *f = chunk.into_iter().next().map(|p| p.values);
+            *f = chunk.into_iter().find(|p| p.exclusion.is_none()).map(|p| p.values);
         }
         async { Ok(()) }
     })

@@ -26,6 +26,24 @@ fn check(input: &CampaignInput) -> Result<(), CampaignError> {
     if input.bindings.iter().any(|b| b.attribute.trim().is_empty()) {
         return invalid("每个变量都需要绑定一个属性");
     }
+    check_compliance(input.kind, &input.content, input.window)
+}
+
+/// The content rules of the message type (also re-checked at start, for campaigns saved
+/// before they existed).
+fn check_compliance(
+    kind: crate::compliance::MessageKind,
+    content: &crate::provider::Content,
+    window: Option<crate::compliance::Window>,
+) -> Result<(), CampaignError> {
+    if let crate::provider::Content::Text(t) = content {
+        if let Some(first) = crate::compliance::content_errors(kind, t).into_iter().next() {
+            return Err(CampaignError::Invalid(first));
+        }
+    }
+    if let Some(Err(m)) = window.map(|w| w.check()) {
+        return Err(CampaignError::Invalid(m));
+    }
     Ok(())
 }
 
@@ -40,7 +58,8 @@ pub async fn create(db: &Db, input: &CampaignInput, sandbox: bool, actor: &str) 
     let status = if input.scheduled_at.is_some() { Status::Scheduled } else { Status::Draft };
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO campaigns (name, segment_id, vendor, sandbox, signature, content, bindings, status, scheduled_at, \
-         created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         created_by, created_at, updated_at, kind, window_start, window_end) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(input.name.trim())
     .bind(input.segment_id)
@@ -54,6 +73,9 @@ pub async fn create(db: &Db, input: &CampaignInput, sandbox: bool, actor: &str) 
     .bind(actor)
     .bind(now)
     .bind(now)
+    .bind(input.kind.as_str())
+    .bind(input.window.map(|w| i64::from(w.start)))
+    .bind(input.window.map(|w| i64::from(w.end)))
     .fetch_one(db)
     .await?;
     get(db, id).await?.ok_or(CampaignError::NotFound)
@@ -61,7 +83,8 @@ pub async fn create(db: &Db, input: &CampaignInput, sandbox: bool, actor: &str) 
 
 const COLUMNS: &str =
     "SELECT id, name, segment_id, vendor, sandbox, signature, content, bindings, status, status_reason, \
-                       scheduled_at, planned, units, created_by, created_at, started_at, finished_at FROM campaigns";
+                       scheduled_at, planned, units, created_by, created_at, started_at, finished_at, kind, \
+                       window_start, window_end, resume_at FROM campaigns";
 
 fn decode(r: &sqlx::sqlite::SqliteRow) -> Result<Campaign, CampaignError> {
     let bad = |what: &str| CampaignError::Invalid(format!("stored campaign has an unreadable {what}"));
@@ -78,6 +101,14 @@ fn decode(r: &sqlx::sqlite::SqliteRow) -> Result<Campaign, CampaignError> {
         signature: r.try_get("signature")?,
         content,
         bindings,
+        kind: crate::compliance::MessageKind::parse(&r.try_get::<String, _>("kind")?).ok_or_else(|| bad("kind"))?,
+        window: match (r.try_get::<Option<i64>, _>("window_start")?, r.try_get::<Option<i64>, _>("window_end")?) {
+            (Some(start), Some(end)) => {
+                Some(crate::compliance::Window { start: start.clamp(0, 1440) as u16, end: end.clamp(0, 1440) as u16 })
+            }
+            _ => None,
+        },
+        resume_at: r.try_get("resume_at")?,
         status: Status::parse(&r.try_get::<String, _>("status")?).ok_or_else(|| bad("status"))?,
         status_reason: r.try_get("status_reason")?,
         scheduled_at: r.try_get("scheduled_at")?,
@@ -119,6 +150,16 @@ pub async fn start(index: &Index, db: &Db, id: i64, key: &str) -> Result<Option<
         Err(e) => return Err(e.into()),
     };
     let c = get(db, id).await?.ok_or(CampaignError::NotFound)?;
+    if claimed {
+        if let Err(e) = check_compliance(c.kind, &c.content, c.window) {
+            sqlx::query("UPDATE campaigns SET status = 'draft', start_key = NULL, status_reason = ? WHERE id = ?")
+                .bind(format!("开始失败：{e}"))
+                .bind(id)
+                .execute(db)
+                .await?;
+            return Err(e);
+        }
+    }
     if !claimed {
         let same: Option<String> =
             sqlx::query_scalar("SELECT start_key FROM campaigns WHERE id = ?").bind(id).fetch_one(db).await?;
@@ -167,7 +208,9 @@ async fn snapshot(index: &Index, db: &Db, c: &Campaign) -> Result<Reconciliation
         let state = state.clone();
         async move {
             let mut s = state.lock().await;
-            s.pending.extend(chunk);
+            let (send, held): (Vec<Planned>, Vec<Planned>) = chunk.into_iter().partition(|p| p.exclusion.is_none());
+            batches::insert_excluded(&mut s.tx, id, &held).await?;
+            s.pending.extend(send);
             s.flush(id, size, false).await
         }
     })
@@ -223,7 +266,7 @@ async fn set_status(
 }
 
 pub async fn pause(db: &Db, id: i64, reason: Option<&str>) -> Result<Campaign, CampaignError> {
-    set_status(db, id, Status::Paused, &[Status::Sending], reason).await
+    set_status(db, id, Status::Paused, &[Status::Sending, Status::Waiting], reason).await
 }
 
 /// A scheduled campaign that cannot start goes back to draft with the reason shown.
@@ -241,7 +284,7 @@ pub async fn cancel(db: &Db, id: i64) -> Result<Campaign, CampaignError> {
         db,
         id,
         Status::Cancelled,
-        &[Status::Draft, Status::Scheduled, Status::Sending, Status::Paused],
+        &[Status::Draft, Status::Scheduled, Status::Sending, Status::Paused, Status::Waiting],
         None,
     )
     .await?;
@@ -258,11 +301,20 @@ pub struct Progress {
     pub failed: u64,
     pub unknown: u64,
     pub cancelled: u64,
+    /// Not sent: on the suppression list, over a frequency cap, or without consent.
+    pub suppressed: u64,
+    pub capped: u64,
+    pub no_consent: u64,
 }
 
 impl Progress {
     pub fn total(&self) -> u64 {
-        self.queued + self.sending + self.submitted + self.failed + self.unknown + self.cancelled
+        self.queued + self.sending + self.submitted + self.failed + self.unknown + self.cancelled + self.blocked()
+    }
+
+    /// Messages compliance kept from going out.
+    pub fn blocked(&self) -> u64 {
+        self.suppressed + self.capped + self.no_consent
     }
 }
 
@@ -271,7 +323,8 @@ pub async fn progress(db: &Db, id: i64) -> Result<Progress, CampaignError> {
     let rows = sqlx::query(
         "SELECT status, SUM(n) AS n FROM (SELECT status, size AS n FROM batches WHERE campaign_id = ? \
          AND seq IS NOT NULL UNION ALL SELECT status, 1 FROM recipients WHERE campaign_id = ? \
-         AND status IN ('queued', 'sending', 'submitted', 'failed', 'unknown', 'cancelled')) GROUP BY status",
+         AND status IN ('queued', 'sending', 'submitted', 'failed', 'unknown', 'cancelled', 'suppressed', 'capped', \
+         'no_consent')) GROUP BY status",
     )
     .bind(id)
     .bind(id)
@@ -287,6 +340,9 @@ pub async fn progress(db: &Db, id: i64) -> Result<Progress, CampaignError> {
             "failed" => p.failed = n,
             "unknown" => p.unknown = n,
             "cancelled" => p.cancelled = n,
+            "suppressed" => p.suppressed = n,
+            "capped" => p.capped = n,
+            "no_consent" => p.no_consent = n,
             _ => {}
         }
     }
@@ -337,4 +393,31 @@ pub async fn due(db: &Db, now: i64) -> Result<Vec<i64>, CampaignError> {
         .bind(now)
         .fetch_all(db)
         .await?)
+}
+
+/// Holds a sending campaign outside its window until `resume_at` (status 窗口外等待).
+pub async fn wait_for_window(db: &Db, id: i64, resume_at: i64, reason: &str) -> Result<bool, CampaignError> {
+    let r = sqlx::query(
+        "UPDATE campaigns SET status = 'waiting', resume_at = ?, status_reason = ?, updated_at = ? \
+         WHERE id = ? AND status = 'sending'",
+    )
+    .bind(resume_at)
+    .bind(reason)
+    .bind(clock::now())
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Waiting campaigns whose window has opened go back to sending; returns their ids.
+pub async fn wake_due(db: &Db, now: i64) -> Result<Vec<i64>, CampaignError> {
+    Ok(sqlx::query_scalar(
+        "UPDATE campaigns SET status = 'sending', status_reason = NULL, resume_at = NULL, updated_at = ? \
+         WHERE status = 'waiting' AND resume_at <= ? RETURNING id",
+    )
+    .bind(now)
+    .bind(now)
+    .fetch_all(db)
+    .await?)
 }

@@ -7,7 +7,9 @@
 
 use super::batches::{self, Claimed, Sent};
 use super::dispatch::Dispatcher;
+use super::gate::Gate;
 use super::{get, Campaign, CampaignError, Status};
+use crate::compliance::{self, MessageKind, Window};
 use crate::provider::{Batch, ErrorClass, SmsProvider};
 use crate::Db;
 use std::sync::Arc;
@@ -20,6 +22,28 @@ async fn status_of(db: &Db, id: i64) -> Result<Option<Status>, CampaignError> {
     let s: Option<String> =
         sqlx::query_scalar("SELECT status FROM campaigns WHERE id = ?").bind(id).fetch_optional(db).await?;
     Ok(s.as_deref().and_then(Status::parse))
+}
+
+/// The compliance rules one runner applies, re-read with the status.
+struct Rules {
+    /// The marketing window, `None` for notifications.
+    window: Option<Window>,
+    gate: Option<Gate>,
+}
+
+impl Rules {
+    async fn read(db: &Db, c: &Campaign) -> Result<Self, CampaignError> {
+        let policy = compliance::policy(db).await.map_err(|e| CampaignError::Invalid(e.to_string()))?;
+        let window = (c.kind == MessageKind::Marketing).then(|| c.window.unwrap_or(policy.window));
+        Ok(Self { window, gate: Gate::for_kind(policy, c.kind) })
+    }
+
+    /// When outside the window: when it opens and the reason shown meanwhile.
+    fn closed(&self, now: i64) -> Option<(i64, String)> {
+        let w = self.window.filter(|w| !w.contains(now))?;
+        let at = w.next_open(now);
+        Some((at, format!("营销短信只在 {} 发送（北京时间），将于 {} 自动继续", w.label(), crate::clock::display(at))))
+    }
 }
 
 impl Dispatcher {
@@ -39,18 +63,28 @@ impl Dispatcher {
         let retry = (self.config.max_attempts, self.config.backoff_ms);
         let (mut inflight, mut done) = (0usize, Vec::new());
         let mut checked: Option<(std::time::Instant, bool)> = None;
+        let mut rules = Rules::read(&self.db, &c).await?;
         loop {
-            // The status is re-read at most every 100 ms: a pause or cancel stops new requests
-            // within that, without a read per request.
+            // The status (and the compliance policy) is re-read at most every 100 ms: a pause
+            // or cancel stops new requests within that, without a read per request.
             let sending = match checked {
                 Some((at, s)) if at.elapsed() < STATUS_EVERY => s,
                 _ => {
                     let s = status_of(&self.db, id).await? == Some(Status::Sending);
+                    rules = Rules::read(&self.db, &c).await?;
                     checked = Some((std::time::Instant::now(), s));
                     s
                 }
             };
-            let mut want = if sending { slots - inflight } else { 0 };
+            let closed = rules.closed(crate::clock::now());
+            if closed.is_some() && inflight == 0 && done.is_empty() {
+                if let Some((resume_at, reason)) = closed {
+                    super::wait_for_window(&self.db, id, resume_at, &reason).await?;
+                    tracing::info!(campaign = id, resume_at, "campaign held outside its send window");
+                }
+                return Ok(());
+            }
+            let mut want = if sending && closed.is_none() { slots - inflight } else { 0 };
             // The rate limit is taken *before* claiming, so a claimed request is sent at once
             // and a kill can only leave requests that were really in flight as unknown.
             if want > 0 && self.throttle(c.vendor.as_str(), want * size).await {
@@ -61,7 +95,7 @@ impl Dispatcher {
             }
             let claimed = {
                 let _w = self.writes.lock().await;
-                batches::settle_and_claim(&self.db, id, &done, want, retry).await?
+                batches::settle_and_claim(&self.db, id, &done, want, retry, rules.gate.as_ref()).await?
             };
             let stop = done.iter().find_map(|(_, s)| match s {
                 Sent::Answered(Err(e)) if e.class == ErrorClass::Configuration && !e.outcome_unknown() => Some(e),
@@ -72,7 +106,7 @@ impl Dispatcher {
                 checked = None;
             }
             done.clear();
-            for b in batches::load(&self.db, claimed).await? {
+            for b in claimed {
                 inflight += 1;
                 tokio::spawn(Self::send(provider.clone(), c.clone(), b, tx.clone()));
             }

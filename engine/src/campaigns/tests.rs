@@ -75,6 +75,8 @@ fn text_campaign(w: &World, fallback: Option<&str>) -> CampaignInput {
         content: Content::Text("{$var}您好，会员日满100减20，拒收请回复R".into()),
         bindings: vec![Binding { attribute: "name".into(), fallback: fallback.map(String::from) }],
         scheduled_at: None,
+        kind: crate::compliance::MessageKind::Marketing,
+        window: Some(crate::compliance::Window::ALWAYS),
     }
 }
 

@@ -30,7 +30,38 @@ pub fn from_chuanglan_push(q: &HashMap<String, String>) -> Option<Reply> {
     (!reply.content.is_empty()).then_some(reply)
 }
 
-/// Stores a reply; `false` when it was already stored.
+/// Reads one pulled Chuanglan reply (§7.2: `mobile`, `messageContent`, `moTime`, `spCode`,
+/// `destCode`).
+pub fn from_chuanglan_pulled(v: &serde_json::Value) -> Option<Reply> {
+    let get = |k: &str| crate::provider::json::text(v, k).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let reply = Reply {
+        phone: crate::phone::normalize(&get("mobile")).ok()?,
+        content: get("messageContent"),
+        mo_time: get("moTime"),
+        sp_code: get("spCode"),
+        dest_code: get("destCode"),
+        notify_time: String::new(),
+    };
+    (!reply.content.is_empty()).then_some(reply)
+}
+
+/// Reads one element of an Aliyun SmsUp push (`phone_number`, `content`, `send_time`,
+/// `dest_code`, `sequence_id`); the sequence id is kept as the platform code.
+pub fn from_aliyun_push(v: &serde_json::Value) -> Option<Reply> {
+    let get = |k: &str| crate::provider::json::text(v, k).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let reply = Reply {
+        phone: crate::phone::normalize(&get("phone_number")).ok()?,
+        content: get("content"),
+        mo_time: get("send_time"),
+        sp_code: get("sequence_id"),
+        dest_code: get("dest_code"),
+        notify_time: String::new(),
+    };
+    (!reply.content.is_empty()).then_some(reply)
+}
+
+/// Stores a reply; `false` when it was already stored. An opt-out reply (R, 退订 …) puts the
+/// phone on the suppression list in the same step.
 pub async fn store(db: &Db, vendor: &str, r: &Reply) -> Result<bool, super::LedgerError> {
     let done = sqlx::query(
         "INSERT OR IGNORE INTO inbound (vendor, phone, content, mo_time, sp_code, dest_code, notify_time, received_at) \
@@ -46,6 +77,15 @@ pub async fn store(db: &Db, vendor: &str, r: &Reply) -> Result<bool, super::Ledg
     .bind(clock::now())
     .execute(db)
     .await?;
+    if crate::compliance::suppress::is_opt_out(&r.content) {
+        let added = crate::compliance::suppress::add(db, &r.phone, "reply", vendor, &r.content, "").await;
+        if let Err(crate::compliance::ComplianceError::Db(e)) = added {
+            return Err(e.into());
+        }
+        if matches!(added, Ok(true)) {
+            tracing::info!(phone = %crate::phone::mask(&r.phone), vendor, "phone suppressed by an opt-out reply");
+        }
+    }
     Ok(done.rows_affected() == 1)
 }
 

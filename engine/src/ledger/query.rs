@@ -19,6 +19,8 @@ pub enum StatusFilter {
     Unknown,
     InProgress,
     Cancelled,
+    /// 合规拦截: suppressed, capped or without consent.
+    Blocked,
 }
 
 impl StatusFilter {
@@ -31,6 +33,7 @@ impl StatusFilter {
             "unknown" => Self::Unknown,
             "in_progress" => Self::InProgress,
             "cancelled" => Self::Cancelled,
+            "blocked" => Self::Blocked,
             _ => return None,
         })
     }
@@ -111,6 +114,9 @@ fn push_status(q: &mut QueryBuilder<'_, Sqlite>, s: StatusFilter, stale_before: 
         StatusFilter::Cancelled => {
             q.push(" AND m.status = 'cancelled'");
         }
+        StatusFilter::Blocked => {
+            q.push(" AND m.status IN ('suppressed', 'capped', 'no_consent')");
+        }
     }
 }
 
@@ -156,7 +162,9 @@ fn decode(r: &sqlx::sqlite::SqliteRow, stale_before: i64) -> Result<Entry, super
     let category = categorize(&state, code.as_deref(), report_status.as_deref(), stale);
     let explanation = match &report_status {
         Some(s) => of_report(s, report_desc.as_deref().unwrap_or_default()).1,
-        None if category.is_failure() || category == Category::Unknown => reason.clone().unwrap_or_default(),
+        None if category.is_failure() || category.is_blocked() || category == Category::Unknown => {
+            reason.clone().unwrap_or_default()
+        }
         None => category.label().to_owned(),
     };
     Ok(Entry {

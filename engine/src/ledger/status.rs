@@ -19,10 +19,14 @@ pub enum Category {
     FailedOther,
     Unknown,
     Cancelled,
+    /// Compliance kept it from going out: suppression list, frequency cap, missing consent.
+    Suppressed,
+    Capped,
+    NoConsent,
 }
 
 impl Category {
-    pub const ALL: [Category; 12] = [
+    pub const ALL: [Category; 15] = [
         Category::Queued,
         Category::Sending,
         Category::Pending,
@@ -35,6 +39,9 @@ impl Category {
         Category::FailedOther,
         Category::Unknown,
         Category::Cancelled,
+        Category::Suppressed,
+        Category::Capped,
+        Category::NoConsent,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +58,9 @@ impl Category {
             Category::FailedOther => "failed_other",
             Category::Unknown => "unknown",
             Category::Cancelled => "cancelled",
+            Category::Suppressed => "suppressed",
+            Category::Capped => "capped",
+            Category::NoConsent => "no_consent",
         }
     }
 
@@ -72,7 +82,15 @@ impl Category {
             Category::FailedOther => "失败-其他",
             Category::Unknown => "提交结果未知",
             Category::Cancelled => "已取消",
+            Category::Suppressed => "已退订未发",
+            Category::Capped => "超频未发",
+            Category::NoConsent => "无营销同意未发",
         }
+    }
+
+    /// Kept from going out by a compliance rule.
+    pub fn is_blocked(self) -> bool {
+        matches!(self, Category::Suppressed | Category::Capped | Category::NoConsent)
     }
 
     pub fn is_failure(self) -> bool {
@@ -112,6 +130,13 @@ impl Category {
                 "发送请求的结果未知（超时或进程中断），为避免重复发送不会自动重发；回执到达后会自动更正。"
             }
             Category::Cancelled => "活动已取消，这条短信没有发送。",
+            Category::Suppressed => {
+                "号码在退订名单中，营销短信不会发送给它。只有用户本人重新同意后，管理员才能在“退订名单”中移除。"
+            }
+            Category::Capped => {
+                "该号码当天（或近 7 天）收到的营销短信已达合规设置的上限，这条没有发送。上限可在“合规设置”中调整。"
+            }
+            Category::NoConsent => "该用户没有营销同意记录，按合规设置不发送营销短信。导入同意属性后再发送。",
         }
     }
 }
@@ -185,6 +210,9 @@ pub fn categorize(state: &str, code: Option<&str>, report: Option<&str>, stale: 
         "submitted" => Category::Pending,
         "failed" => of_submit_failure(code.unwrap_or_default()),
         "unknown" => Category::Unknown,
+        "suppressed" => Category::Suppressed,
+        "capped" => Category::Capped,
+        "no_consent" => Category::NoConsent,
         _ => Category::Cancelled,
     }
 }

@@ -72,6 +72,11 @@ pub trait SmsProvider: Send + Sync {
     async fn query_reports(&self, _waiting: &[Waiting]) -> Result<Vec<Report>, ProviderError> {
         Ok(Vec::new())
     }
+    /// Fetches pending replies (上行) for vendors that queue them (Chuanglan §7.2; the vendor
+    /// deletes what it returns, so callers store them at once).
+    async fn pull_replies(&self) -> Result<Vec<crate::ledger::inbound::Reply>, ProviderError> {
+        Ok(Vec::new())
+    }
 }
 
 /// A submitted message without a report: the vendor's id of its request, the phone, and when

@@ -1,4 +1,6 @@
-//! The 创蓝 Chuanglan vendor card: signature, API account, API password (sealed) and host.
+//! The 创蓝 Chuanglan vendor card: signature, host, and two API accounts, each with its own
+//! sealed password: the 通知 (notification) account and the 营销 (marketing) account — 创蓝
+//! issues them separately, and marketing messages go only through the marketing account.
 //! The send path is derived, not configured: `{$var}` in the content selects the variable
 //! endpoint (Chuanglan §5), otherwise the plain one (§4).
 
@@ -9,6 +11,8 @@ use crate::Db;
 use serde::{Deserialize, Serialize};
 
 pub const VENDOR: &str = "chuanglan";
+/// The marketing account's row (its own sealed password).
+pub const MARKET: &str = "chuanglan_market";
 pub const DEFAULT_HOST: &str = "smssh1.253.com";
 
 /// Non-secret settings as stored.
@@ -62,6 +66,15 @@ pub struct View {
     pub enabled: bool,
     pub config: Option<Config>,
     pub has_password: bool,
+    /// The 营销 account, when one is configured.
+    pub market_account: Option<String>,
+    pub has_market_password: bool,
+}
+
+/// The stored marketing account (non-secret part).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct MarketConfig {
+    account: String,
 }
 
 /// The card as submitted; an empty `password` keeps the stored one.
@@ -72,6 +85,10 @@ pub struct Input {
     pub account: String,
     pub host: String,
     pub password: Option<String>,
+    /// The 营销 account; empty removes it.
+    pub market_account: String,
+    /// An empty value keeps the stored marketing password.
+    pub market_password: Option<String>,
     /// `None` keeps the stored options.
     pub options: Option<Options>,
 }
@@ -98,32 +115,73 @@ impl Config {
 }
 
 pub async fn view(db: &Db) -> Result<View, SettingsError> {
+    let market = load::<MarketConfig>(db, MARKET).await?;
+    let (market_account, has_market_password) = match market {
+        Some((_, m, has)) if !m.account.is_empty() => (Some(m.account), has),
+        _ => (None, false),
+    };
     Ok(match load::<Config>(db, VENDOR).await? {
-        Some((enabled, config, has_password)) => View { enabled, config: Some(config), has_password },
-        None => View { enabled: false, config: None, has_password: false },
+        Some((enabled, config, has_password)) => {
+            View { enabled, config: Some(config), has_password, market_account, has_market_password }
+        }
+        None => View { enabled: false, config: None, has_password: false, market_account, has_market_password },
     })
+}
+
+/// Checks one optional account slot: `(account, new password)`, `None` when it is empty.
+fn slot(
+    errors: &mut Vec<FieldError>,
+    (field, pw_field, label): (&str, &str, &str),
+    account: &str,
+    password: Option<&str>,
+    has_stored: bool,
+) -> Option<(String, Option<String>)> {
+    if account.trim().is_empty() {
+        return None;
+    }
+    let account = collect(validate::required_token(field, account, label, 64), errors)?;
+    let password = collect(new_secret(pw_field, &format!("{label}密码"), password, has_stored), errors)?;
+    Some((account, password))
 }
 
 pub async fn save(db: &Db, key: &MasterKey, input: &Input) -> Result<View, SettingsError> {
     let stored = view(db).await?;
-    let has_stored = stored.has_password;
     let mut errors = Vec::new();
     let signature = collect(validate::signature("signature", &input.signature), &mut errors);
-    let account = collect(validate::required_token("account", &input.account, "账号", 64), &mut errors);
     let host = collect(validate::host("host", &input.host), &mut errors);
-    let password = collect(new_secret("password", "密码", input.password.as_deref(), has_stored), &mut errors);
-    let (Some(signature), Some(account), Some(host), Some(password)) = (signature, account, host, password) else {
-        return Err(SettingsError::Invalid(errors));
-    };
+    let notify = slot(
+        &mut errors,
+        ("account", "password", "通知账号"),
+        &input.account,
+        input.password.as_deref(),
+        stored.has_password,
+    );
+    let market = slot(
+        &mut errors,
+        ("market_account", "market_password", "营销账号"),
+        &input.market_account,
+        input.market_password.as_deref(),
+        stored.has_market_password && stored.market_account.as_deref() == Some(input.market_account.trim()),
+    );
+    if input.account.trim().is_empty() && input.market_account.trim().is_empty() {
+        errors.push(FieldError::new("account", "请至少填写一个账号：通知账号或营销账号"));
+    }
     let options = match &input.options {
         Some(o) => check_options(o, &mut errors),
         None => Some(stored.config.map(|c| c.options).unwrap_or_default()),
     };
-    let Some(options) = options else {
+    let (Some(signature), Some(host), Some(options), true) = (signature, host, options, errors.is_empty()) else {
         return Err(SettingsError::Invalid(errors));
     };
+    let (account, password) = notify.unwrap_or_default();
     let config = Config { signature, account, host: host.host, plain_http: host.plain_http, options };
     store(db, key, VENDOR, input.enabled, &config, password.as_deref()).await?;
+    match market {
+        Some((account, password)) => {
+            store(db, key, MARKET, true, &MarketConfig { account }, password.as_deref()).await?
+        }
+        None => super::repo::delete_vendor(db, MARKET).await?,
+    }
     view(db).await
 }
 
@@ -163,10 +221,28 @@ pub async fn set_sandbox(db: &Db, on: bool) -> Result<(), SettingsError> {
     Ok(())
 }
 
-/// Stored credentials, if the card has been saved with a password.
+/// Stored credentials of the notification account, if the card has one with a password.
 pub async fn credentials(db: &Db, key: &MasterKey) -> Result<Option<Credentials>, SettingsError> {
-    let Some(config) = view(db).await?.config else {
+    let Some(config) = view(db).await?.config.filter(|c| !c.account.is_empty()) else {
         return Ok(None);
     };
     Ok(secret(db, key, VENDOR).await?.map(|password| Credentials { config, password }))
+}
+
+/// Stored credentials of the account that sends messages of `kind`: the marketing account for
+/// 营销, the notification account for 通知 (host, signature and options are shared).
+pub async fn credentials_for(
+    db: &Db,
+    key: &MasterKey,
+    kind: crate::compliance::MessageKind,
+) -> Result<Option<Credentials>, SettingsError> {
+    if kind == crate::compliance::MessageKind::Notification {
+        return credentials(db, key).await;
+    }
+    let v = view(db).await?;
+    let (Some(mut config), Some(account)) = (v.config, v.market_account) else {
+        return Ok(None);
+    };
+    config.account = account;
+    Ok(secret(db, key, MARKET).await?.map(|password| Credentials { config, password }))
 }

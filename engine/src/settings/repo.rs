@@ -74,3 +74,8 @@ pub async fn save_vendor(
     .await?;
     Ok(())
 }
+
+pub async fn delete_vendor(db: &Db, vendor: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM vendor_configs WHERE vendor = ?").bind(vendor).execute(db).await?;
+    Ok(())
+}

@@ -13,6 +13,8 @@ fn card(password: Option<&str>) -> chuanglan::Input {
         account: "N1234567".into(),
         host: "https://smssh1.253.com/msg/send/json".into(),
         password: password.map(Into::into),
+        market_account: String::new(),
+        market_password: None,
         options: None,
     }
 }
@@ -62,13 +64,15 @@ async fn every_invalid_field_is_reported_and_nothing_is_stored() {
         account: "".into(),
         host: "bad host".into(),
         password: None,
+        market_account: String::new(),
+        market_password: None,
         options: None,
     };
     let Err(SettingsError::Invalid(errors)) = chuanglan::save(&db, &MasterKey::generate(), &input).await else {
         panic!("expected validation errors");
     };
     let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-    assert_eq!(fields, ["signature", "account", "host", "password"]);
+    assert_eq!(fields, ["signature", "host", "account"]);
     assert!(chuanglan::view(&db).await.expect("view").config.is_none());
 }
 
@@ -86,4 +90,25 @@ async fn aliyun_defaults_to_the_central_endpoint() {
     let view = aliyun::save(&db, &key, &input).await.expect("save");
     assert_eq!(view.config.expect("cfg").base_url(), "https://dysmsapi.aliyuncs.com");
     assert!(view.has_secret && !view.enabled);
+}
+
+#[tokio::test]
+async fn the_marketing_account_has_its_own_sealed_password_and_sends_marketing() {
+    use crate::compliance::MessageKind;
+    let (_d, db) = db().await;
+    let key = MasterKey::generate();
+    let mut input = card(Some("notify-secret"));
+    input.market_account = "M7654321".into();
+    let Err(SettingsError::Invalid(errors)) = chuanglan::save(&db, &key, &input).await else { panic!("refused") };
+    assert_eq!(errors[0].field, "market_password", "a new marketing account needs its password");
+    input.market_password = Some("market-secret".into());
+    let view = chuanglan::save(&db, &key, &input).await.expect("save");
+    assert_eq!((view.market_account.as_deref(), view.has_market_password), (Some("M7654321"), true));
+    let m = chuanglan::credentials_for(&db, &key, MessageKind::Marketing).await.expect("q").expect("some");
+    assert_eq!((m.config.account.as_str(), m.password.as_str()), ("M7654321", "market-secret"));
+    let n = chuanglan::credentials_for(&db, &key, MessageKind::Notification).await.expect("q").expect("some");
+    assert_eq!((n.config.account.as_str(), n.password.as_str()), ("N1234567", "notify-secret"));
+    input.market_account = String::new();
+    chuanglan::save(&db, &key, &input).await.expect("remove marketing");
+    assert!(chuanglan::credentials_for(&db, &key, MessageKind::Marketing).await.expect("q").is_none());
 }

@@ -62,6 +62,9 @@ fn form(b: &CampaignCreate) -> CampaignForm {
             .map(|x| BindingForm { attribute: x.attribute.clone(), fallback: x.fallback.clone(), skip: x.skip })
             .collect(),
         schedule: b.schedule.clone().unwrap_or_default(),
+        kind: b.kind.clone(),
+        window_start: b.window_start.clone(),
+        window_end: b.window_end.clone(),
     }
 }
 

@@ -188,6 +188,14 @@ pub struct CampaignCreate {
     /// Start at once (ignored when scheduled).
     #[serde(default)]
     pub start: bool,
+    /// `marketing` (default: 营销, content must end with 拒收请回复R) or `notification`.
+    #[serde(default)]
+    pub kind: String,
+    /// `HH:MM` Beijing time; both set override the installation's marketing send window.
+    #[serde(default)]
+    pub window_start: String,
+    #[serde(default)]
+    pub window_end: String,
 }
 
 fn text_mode() -> String {

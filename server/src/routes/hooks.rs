@@ -1,6 +1,7 @@
 //! Vendor callbacks: 创蓝 status-report push (§8.1, GET one report per call; the JSON batch
-//! form some integrations use is accepted too), 创蓝 reply push (§8.2) and 阿里云 SmsReport
-//! push (Aliyun §7, JSON array). Each URL carries this installation's unguessable token; a
+//! form some integrations use is accepted too), 创蓝 reply push (§8.2), 阿里云 SmsReport
+//! push (Aliyun §7, JSON array) and 阿里云 SmsUp reply push (JSON array). Replies that opt out
+//! (R, 退订 …) put their phone on the suppression list. Each URL carries this installation's unguessable token; a
 //! wrong token gets 403 and is logged with the peer address (never the token). Storing is
 //! idempotent, so a report pushed twice, or pushed and also pulled, is applied once.
 
@@ -20,6 +21,7 @@ pub fn routes() -> Router<ServerState> {
         .route("/hooks/chuanglan/{token}/report", get(chuanglan_report).post(chuanglan_report_batch))
         .route("/hooks/chuanglan/{token}/mo", get(chuanglan_reply))
         .route("/hooks/aliyun/{token}/report", post(aliyun_report))
+        .route("/hooks/aliyun/{token}/mo", post(aliyun_reply))
 }
 
 type Refusal = (StatusCode, &'static str);
@@ -155,4 +157,31 @@ async fn aliyun_report(
         Ok(()) => Json(json!({"code": 0, "msg": "接收成功"})).into_response(),
         Err(r) => r.into_response(),
     }
+}
+
+/// 阿里云 SmsUp push: a JSON array of replies (`phone_number`, `content`, `send_time`,
+/// `dest_code`, `sequence_id`); opt-outs suppress their phone. Answered `{"code":0}` only
+/// after every reply is stored.
+async fn aliyun_reply(
+    State(state): State<ServerState>,
+    Path(token): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Option<Json<Value>>,
+) -> Response {
+    const HOOK: &str = "aliyun-mo";
+    if let Err(r) = authorize(&state, &token, peer, HOOK).await {
+        return r.into_response();
+    }
+    let Some(Json(Value::Array(items))) = body else { return malformed(peer, HOOK, "a JSON array is required") };
+    let replies: Option<Vec<_>> = items.iter().map(engine::ledger::inbound::from_aliyun_push).collect();
+    let Some(replies) = replies.filter(|r| !r.is_empty()) else {
+        return malformed(peer, HOOK, "each reply needs a valid phone_number and content");
+    };
+    for reply in &replies {
+        if let Err(e) = engine::ledger::inbound::store(&state.db, "aliyun", reply).await {
+            tracing::error!(error = %e, hook = HOOK, "storing a reply failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    }
+    Json(json!({"code": 0, "msg": "接收成功"})).into_response()
 }

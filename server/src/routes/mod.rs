@@ -5,6 +5,7 @@ mod audience;
 mod guard;
 mod hooks;
 mod ledger;
+mod suppressions;
 
 pub(crate) use audience::audit_import;
 
@@ -33,6 +34,7 @@ pub fn router(state: ServerState, addr: SocketAddr) -> Router {
     let shell_options = options.clone();
     let bulk = audience::routes()
         .merge(ledger::routes())
+        .merge(suppressions::routes())
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(audience::IMPORT_LIMIT))
         .with_state(state.clone());

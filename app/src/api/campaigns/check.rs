@@ -2,6 +2,7 @@
 
 use crate::state::ServerState;
 use engine::campaigns::{Campaign, Vendor};
+use engine::compliance::MessageKind;
 use engine::provider::Content;
 
 pub async fn template_note(state: &ServerState, c: &Campaign) -> String {
@@ -15,9 +16,10 @@ pub async fn template_note(state: &ServerState, c: &Campaign) -> String {
             if slots > engine::sms::MAX_SLOTS {
                 note.push_str(&format!("注意：变量超过 {} 个，创蓝会拒绝。", engine::sms::MAX_SLOTS));
             }
-            if !text.contains("拒收请回复R") {
-                note.push_str("营销短信通常需要以“拒收请回复R”结尾。");
-            }
+            note.push_str(match c.kind {
+                MessageKind::Marketing => "营销短信：已检查以“拒收请回复R”结尾，并通过创蓝营销账号发送。",
+                MessageKind::Notification => "通知短信：通过创蓝通知账号发送，不受营销发送时段和频次限制。",
+            });
             note
         }
         (Vendor::Chuanglan, Content::Template { id, .. }) if c.sandbox => {
@@ -40,11 +42,15 @@ pub async fn template_note(state: &ServerState, c: &Campaign) -> String {
         (Vendor::Aliyun, Content::Template { id, .. }) => {
             match engine::settings::aliyun::credentials(&state.db, &state.key).await {
                 Ok(Some(creds)) => match state.aliyun.query_template(&creds, id).await {
-                    Ok(t) => format!(
-                        "阿里云模板 {id}：{}{}",
-                        t.label(),
-                        if t.reason.is_empty() { String::new() } else { format!("（{}）", t.reason) }
-                    ),
+                    Ok(t) => {
+                        let problems = template_problems(c, &t).join("；");
+                        format!(
+                            "阿里云模板 {id}：{}{}{}",
+                            t.label(),
+                            if t.reason.is_empty() { String::new() } else { format!("（{}）", t.reason) },
+                            if problems.is_empty() { String::new() } else { format!("。合规问题：{problems}") }
+                        )
+                    }
                     Err(e) => format!("查询模板状态失败：{e}"),
                 },
                 _ => "阿里云未配置，无法查询模板状态".into(),
@@ -64,8 +70,35 @@ pub async fn require_approved(state: &ServerState, c: &Campaign) -> Result<(), c
         None => return refuse("阿里云未配置，请先在短信配置中填写并开通".into()),
     };
     match state.aliyun.query_template(&creds, id).await {
-        Ok(t) if t.approved() => Ok(()),
+        Ok(t) if t.approved() => match template_problems(c, &t).into_iter().next() {
+            Some(p) => refuse(format!("阿里云模板 {id}：{p}")),
+            None => Ok(()),
+        },
         Ok(t) => refuse(format!("阿里云模板 {id} 状态为“{}”，审核通过后才能开始发送", t.label())),
         Err(e) => refuse(format!("无法确认阿里云模板 {id} 的审核状态（{}），暂不发送", e.explanation)),
     }
+}
+
+fn template_problems(c: &Campaign, t: &engine::provider::aliyun::query::TemplateInfo) -> Vec<String> {
+    engine::compliance::content::template_errors(c.kind, &t.content, t.marketing())
+}
+
+/// The window that applies to a marketing campaign and, when sending would wait for it now
+/// (or at the scheduled time), the sentence saying until when.
+pub async fn window_note(
+    state: &ServerState,
+    c: &Campaign,
+) -> Result<(Option<String>, Option<String>), crate::error::AppError> {
+    if c.kind != MessageKind::Marketing {
+        return Ok((None, None));
+    }
+    let policy = engine::compliance::policy(&state.db).await?;
+    let w = c.window.unwrap_or(policy.window);
+    let at = c.scheduled_at.unwrap_or_else(engine::clock::now);
+    let hold = (!w.contains(at)).then(|| {
+        let open = engine::clock::display(w.next_open(at));
+        let when = if c.scheduled_at.is_some() { "定时时间" } else { "现在" };
+        format!("{when}不在营销发送时段 {}（北京时间）内：开始后会先等待，于 {open} 自动发送", w.label())
+    });
+    Ok((Some(w.label()), hold))
 }

@@ -4,6 +4,7 @@ use crate::dto::campaign::{BindingForm, BuilderOptions, CampaignDetail, Campaign
 use crate::error::AppError;
 use crate::state::ServerState;
 use engine::campaigns::{Binding, Campaign, CampaignInput, Progress, Status, Vendor};
+use engine::compliance::{MessageKind, Window};
 use engine::provider::Content;
 
 pub async fn options(state: &ServerState) -> Result<BuilderOptions, AppError> {
@@ -36,7 +37,8 @@ pub async fn options(state: &ServerState) -> Result<BuilderOptions, AppError> {
     }
     let attributes = engine::users::attribute_types(&state.db).await?;
     let attributes = attributes.into_iter().map(|(n, t)| (n, t.as_str().to_owned())).collect();
-    Ok(BuilderOptions { segments, vendors, attributes })
+    let policy = engine::compliance::policy(&state.db).await?;
+    Ok(BuilderOptions { segments, vendors, attributes, window: policy.window.label(), daily_cap: policy.daily_cap })
 }
 
 /// The engine input and whether it goes to the sandbox, or field errors in Chinese.
@@ -51,6 +53,13 @@ pub async fn input(state: &ServerState, f: &CampaignForm) -> Result<(CampaignInp
         push("segment", "请选择分群");
     }
     let vendor = Vendor::parse(&f.vendor);
+    let kind = match f.kind.as_str() {
+        "" => MessageKind::Marketing,
+        k => MessageKind::parse(k).unwrap_or_else(|| {
+            push("kind", "请选择短信类型：营销或通知/行业");
+            MessageKind::Marketing
+        }),
+    };
     if vendor.is_none() {
         push("vendor", "请选择短信服务商");
     }
@@ -72,8 +81,15 @@ pub async fn input(state: &ServerState, f: &CampaignForm) -> Result<(CampaignInp
         if vendor == Some(Vendor::Aliyun) {
             push("content", "阿里云只能按模板 CODE 发送，请切换到“模板”");
         }
+        for m in engine::compliance::content_errors(kind, f.content.trim()) {
+            push("content", &m);
+        }
         Content::Text(f.content.trim().to_owned())
     };
+    let window = window(&f.window_start, &f.window_end).unwrap_or_else(|m| {
+        push("window", &m);
+        None
+    });
     let slots = engine::campaigns::slots(&content);
     if f.bindings.len() != slots || f.bindings.iter().any(|b| b.attribute.trim().is_empty()) {
         push("bindings", &format!("内容有 {slots} 个变量，请为每个变量选择属性"));
@@ -95,6 +111,8 @@ pub async fn input(state: &ServerState, f: &CampaignForm) -> Result<(CampaignInp
         content,
         bindings,
         scheduled_at,
+        kind,
+        window,
     };
     Ok((input, sandbox))
 }
@@ -102,6 +120,20 @@ pub async fn input(state: &ServerState, f: &CampaignForm) -> Result<(CampaignInp
 fn binding(b: &BindingForm) -> Binding {
     let fallback = (!b.skip).then(|| b.fallback.trim().to_owned());
     Binding { attribute: b.attribute.trim().to_owned(), fallback }
+}
+
+/// The per-campaign window override: both `HH:MM` or both empty.
+fn window(start: &str, end: &str) -> Result<Option<Window>, String> {
+    use engine::compliance::window::parse_hhmm;
+    if start.trim().is_empty() && end.trim().is_empty() {
+        return Ok(None);
+    }
+    let (Some(start), Some(end)) = (parse_hhmm(start), parse_hhmm(end)) else {
+        return Err("发送时段格式应为 08:00 和 21:00（北京时间）".into());
+    };
+    let w = Window { start, end };
+    w.check()?;
+    Ok(Some(w))
 }
 
 fn schedule(raw: &str) -> Result<Option<i64>, String> {
@@ -126,6 +158,9 @@ pub fn transient(input: &CampaignInput, sandbox: bool) -> Campaign {
         signature: input.signature.clone(),
         content: input.content.clone(),
         bindings: input.bindings.clone(),
+        kind: input.kind,
+        window: input.window,
+        resume_at: None,
         status: Status::Draft,
         status_reason: None,
         scheduled_at: input.scheduled_at,
@@ -151,6 +186,7 @@ pub fn row(c: &Campaign, p: &Progress) -> CampaignRow {
     CampaignRow {
         id: c.id,
         name: c.name.clone(),
+        kind_label: c.kind.label().to_owned(),
         status: c.status.as_str().to_owned(),
         status_label: c.status.label().to_owned(),
         status_reason: c.status_reason.clone(),
@@ -161,6 +197,7 @@ pub fn row(c: &Campaign, p: &Progress) -> CampaignRow {
         failed: p.failed,
         unknown: p.unknown,
         queued: p.queued + p.sending,
+        blocked: p.blocked(),
         created_at: engine::clock::display(c.created_at),
         scheduled_at: time(c.scheduled_at),
         started_at: time(c.started_at),

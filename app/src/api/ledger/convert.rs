@@ -158,6 +158,8 @@ pub async fn resend(state: &ServerState, id: i64, actor: &str) -> Result<i64, Ap
         content: c.content.clone(),
         bindings: c.bindings.clone(),
         scheduled_at: None,
+        kind: c.kind,
+        window: c.window,
     };
     Ok(engine::campaigns::create(&state.db, &copy, c.sandbox, actor).await?.id)
 }

@@ -2,6 +2,7 @@
 //! one binding per variable with a fallback or skip, schedule; 检查模板并预览 shows the
 //! template note, the reconciliation and sample messages before anything is sent.
 
+use super::compliance::{ContentChecks, KindPicker, WindowFields};
 use crate::api::campaigns::{load_builder_options, preview_campaign, test_send_campaign, CreateCampaign};
 use crate::components::{error_for, Field, Notice, TextArea};
 use crate::dto::campaign::{BindingForm, BuilderOptions, CampaignForm, PreviewView};
@@ -51,6 +52,9 @@ fn Builder(options: BuilderOptions) -> AnyView {
     let template_id = RwSignal::new(String::new());
     let template_params = RwSignal::new(String::new());
     let schedule = RwSignal::new(String::new());
+    let kind = RwSignal::new("marketing".to_owned());
+    let window_start = RwSignal::new(String::new());
+    let window_end = RwSignal::new(String::new());
     let bindings = RwSignal::new(Vec::<BindingRow>::new());
     let slots = Memo::new(move |_| {
         if mode.get() == "template" {
@@ -88,6 +92,9 @@ fn Builder(options: BuilderOptions) -> AnyView {
             .map(|b| BindingForm { attribute: b.attribute.get(), fallback: b.fallback.get(), skip: b.skip.get() })
             .collect(),
         schedule: schedule.get(),
+        kind: kind.get(),
+        window_start: window_start.get(),
+        window_end: window_end.get(),
     };
     let error = RwSignal::new(None::<AppError>);
     let preview = Action::new(move |f: &CampaignForm| {
@@ -179,6 +186,7 @@ fn Builder(options: BuilderOptions) -> AnyView {
                     }).collect_view()}
                 </select>
             </div>
+            <KindPicker kind/>
             <Field name="signature" label="短信签名" value=signature error=error_for(error, "signature") help="默认取自短信配置，可在本活动中修改"/>
             <div class="field inline" id="content-mode">
                 <label><input type="radio" name="mode" value="text" prop:checked=move || mode.get() == "text"
@@ -193,6 +201,7 @@ fn Builder(options: BuilderOptions) -> AnyView {
             }>
                 <TextArea name="content" label="短信内容" value=content error=error_for(error, "content")
                     help="用 {$var} 表示变量，每个变量绑定一个用户属性；含 {$var} 时自动使用创蓝变量短信接口。签名会自动加在开头。"/>
+                <ContentChecks kind signature content/>
             </Show>
             <div class="bindings" id="bindings">
                 <For each=move || bindings.get().into_iter().enumerate() key=|(i, _)| *i let:item>
@@ -200,6 +209,8 @@ fn Builder(options: BuilderOptions) -> AnyView {
                 </For>
                 {move || error_for(error, "bindings").get().map(|m| view! { <p class="field-error" data-field="bindings">{m}</p> })}
             </div>
+            <WindowFields kind default_window=options.window.clone() start=window_start end=window_end
+                error=error_for(error, "window")/>
             <Field name="schedule" label="定时发送（北京时间，可选）" value=schedule error=error_for(error, "schedule")
                 placeholder="2024-05-20 08:30" help="留空则保存为草稿或立即发送"/>
             <div class="actions">
@@ -252,6 +263,8 @@ fn PreviewCard(p: PreviewView) -> impl IntoView {
         <div class="card" id="campaign-preview-card">
             <h2>"发送前核对"</h2>
             <p class="muted" data-testid="template-note">{p.template_note}</p>
+            {p.window.map(|w| view! { <p class="muted" data-testid="window-note">{format!("营销发送时段：{w}（北京时间）")}</p> })}
+            {p.hold_note.map(|h| view! { <p class="notice warn" data-testid="hold-note">{h}</p> })}
             <table class="grid reconciliation" data-testid="reconciliation">
                 <tbody>
                     <tr><td>"分群人数"</td><td class="num">{p.members}</td></tr>
@@ -259,6 +272,9 @@ fn PreviewCard(p: PreviewView) -> impl IntoView {
                     <tr><td>"− 手机号无效"</td><td class="num">{p.invalid_phone}</td></tr>
                     <tr><td>"− 手机号重复（每个号码只发一条）"</td><td class="num">{p.duplicate_phone}</td></tr>
                     <tr><td>"− 变量缺失且未设缺省值"</td><td class="num">{p.missing_values}</td></tr>
+                    <tr><td>"− 已退订（退订名单）"</td><td class="num" data-testid="suppressed">{p.suppressed}</td></tr>
+                    <tr><td>"− 超频（今日/近 7 天已达上限）"</td><td class="num" data-testid="capped">{p.capped}</td></tr>
+                    <tr><td>"− 无营销同意"</td><td class="num" data-testid="no-consent">{p.no_consent}</td></tr>
                     <tr class="total"><td>"将发送短信"</td><td class="num" data-testid="messages">{p.messages}</td></tr>
                     <tr><td>"计费条数"</td><td class="num" data-testid="units">{p.units}</td></tr>
                 </tbody>

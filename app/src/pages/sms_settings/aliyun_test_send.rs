@@ -24,7 +24,13 @@ pub fn AliyunTestSend() -> AnyView {
         let raw = values.get();
         let vals: Vec<String> =
             if raw.trim().is_empty() { vec![] } else { raw.split('|').map(str::to_owned).collect() };
-        let form = TestSendForm { phones: phones.get(), content: String::new(), template_id: code.get(), values: vals };
+        let form = TestSendForm {
+            kind: String::new(),
+            phones: phones.get(),
+            content: String::new(),
+            template_id: code.get(),
+            values: vals,
+        };
         send.dispatch(TestSendAliyun { form });
     };
     view! {

@@ -21,8 +21,9 @@ pub fn CallbackUrls(vendor: &'static str) -> impl IntoView {
                         }.into_any()
                     } else {
                         view! {
-                            <p class="muted">"在阿里云短信控制台“通用设置 → HTTP 批量推送”中填写以下 SmsReport 地址。"</p>
+                            <p class="muted">"在阿里云短信控制台“通用设置 → HTTP 批量推送”中填写以下 SmsReport（状态报告）和 SmsUp（上行回复）地址。"</p>
                             <p>"状态报告："<code data-testid="callback-aliyun">{u.aliyun_report}</code></p>
+                            <p>"上行回复："<code data-testid="callback-aliyun-mo">{u.aliyun_mo}</code></p>
                         }.into_any()
                     })
                 })}

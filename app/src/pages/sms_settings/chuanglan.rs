@@ -18,6 +18,9 @@ pub fn ChuanglanCardView(card: ChuanglanCard) -> AnyView {
     let password = RwSignal::new(String::new());
     let has_password = RwSignal::new(card.has_password);
     let sandbox = RwSignal::new(card.sandbox);
+    let market_account = RwSignal::new(card.market_account.clone());
+    let market_password = RwSignal::new(String::new());
+    let has_market_password = RwSignal::new(card.has_market_password);
     let options = OptionsSignals::new(card.options);
     let error = RwSignal::new(None::<AppError>);
     let save = ServerAction::<SaveChuanglan>::new();
@@ -29,6 +32,9 @@ pub fn ChuanglanCardView(card: ChuanglanCard) -> AnyView {
             host.set(c.host);
             account.set(c.account);
             has_password.set(c.has_password);
+            market_account.set(c.market_account);
+            has_market_password.set(c.has_market_password);
+            market_password.set(String::new());
             options.set(c.options);
             password.set(String::new());
             error.set(None);
@@ -51,6 +57,8 @@ pub fn ChuanglanCardView(card: ChuanglanCard) -> AnyView {
             account: account.get(),
             host: host.get(),
             password: password.get(),
+            market_account: market_account.get(),
+            market_password: market_password.get(),
             options: Some(options.get()),
         };
         save.dispatch(SaveChuanglan { form });
@@ -74,10 +82,16 @@ pub fn ChuanglanCardView(card: ChuanglanCard) -> AnyView {
                 </label>
                 <Field name="signature" label="短信签名" value=signature error=error_for(error, "signature")
                     placeholder="示例商城" help="已在创蓝后台报备通过的签名，可带或不带【】，发送时自动加在短信开头"/>
-                <Field name="account" label="账号" value=account error=error_for(error, "account")
-                    placeholder="N1234567" help="创蓝后台“API 接口信息”中的 API 账号，不是网页登录账号"/>
-                <SecretField name="password" label="密码" value=password error=error_for(error, "password")
+                <p class="muted">"创蓝的通知（行业）短信和营销短信是两个不同的 API 账号：通知短信经通知账号发送，营销短信只经营销账号发送。至少填写一个。"</p>
+                <Field name="account" label="通知账号" value=account error=error_for(error, "account")
+                    placeholder="N1234567" help="创蓝后台“API 接口信息”中的通知/行业 API 账号，不是网页登录账号"/>
+                <SecretField name="password" label="通知账号密码" value=password error=error_for(error, "password")
                     is_set=has_password.into() help="API 密码，保存后加密存储，页面上不再显示"/>
+                <Field name="market_account" label="营销账号" value=market_account error=error_for(error, "market_account")
+                    placeholder="M1234567" help="创蓝营销（会员营销）API 账号；营销短信须以“拒收请回复R”结尾，系统会检查。留空表示没有营销账号"/>
+                <SecretField name="market_password" label="营销账号密码" value=market_password
+                    error=error_for(error, "market_password") is_set=has_market_password.into()
+                    help="营销账号的 API 密码，单独加密存储"/>
                 <Field name="host" label="接口" value=host error=error_for(error, "host")
                     placeholder="smssh1.253.com"
                     help="只填域名，例如 smssh1.253.com（粘贴完整地址会自动取域名，默认使用 https）。系统根据短信内容是否含 {$var} 自动选择普通发送（send）或变量发送（variable）接口，无需分别填写。"/>

@@ -18,6 +18,7 @@ pub fn TestSendPanel(sandbox: Signal<bool>) -> AnyView {
     let values = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let send = ServerAction::<TestSendChuanglan>::new();
+    let kind = RwSignal::new("notification".to_owned());
     Effect::new(move |_| match send.value().get() {
         Some(Ok(_)) => error.set(None),
         Some(Err(e)) => error.set(Some(e)),
@@ -28,8 +29,13 @@ pub fn TestSendPanel(sandbox: Signal<bool>) -> AnyView {
         let raw = values.get();
         let vals: Vec<String> =
             if raw.trim().is_empty() { vec![] } else { raw.split('|').map(str::to_owned).collect() };
-        let form =
-            TestSendForm { phones: phones.get(), content: content.get(), template_id: template_id.get(), values: vals };
+        let form = TestSendForm {
+            kind: kind.get(),
+            phones: phones.get(),
+            content: content.get(),
+            template_id: template_id.get(),
+            values: vals,
+        };
         send.dispatch(TestSendChuanglan { form });
     };
     let slots = move || slot_count(&content.get());
@@ -38,6 +44,13 @@ pub fn TestSendPanel(sandbox: Signal<bool>) -> AnyView {
             <h3>"发送测试短信" <Show when=move || sandbox.get()><span class="badge sandbox">"沙箱"</span></Show></h3>
             <TextArea name="test_phones" label="手机号" value=phones error=error_for(error, "test_phones")
                 help="一个或几个号码（最多 20 个），用逗号、空格或换行分隔"/>
+            <div class="field">
+                <label for="f-test_kind">"短信类型"</label>
+                <select id="f-test_kind" name="test_kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                    <option value="notification" selected=move || kind.get() == "notification">"通知/行业（通知账号）"</option>
+                    <option value="marketing" selected=move || kind.get() == "marketing">"营销（营销账号，须以“拒收请回复R”结尾）"</option>
+                </select>
+            </div>
             <TextArea name="test_content" label="短信内容" value=content error=error_for(error, "test_content")
                 help="不用写签名，发送时自动加上；含 {$var} 时走变量发送接口"/>
             <div class="field">

@@ -35,9 +35,16 @@ pub struct TemplateInfo {
     pub content: String,
     pub status: i64,
     pub reason: String,
+    /// QuerySmsTemplate `TemplateType` (Aliyun §5.4: 0 验证码, 1 通知, 2 推广, 3 国际).
+    pub template_type: Option<i64>,
 }
 
 impl TemplateInfo {
+    /// Whether it is a 推广 (promotional) template, when Aliyun says.
+    pub fn marketing(&self) -> Option<bool> {
+        self.template_type.map(|t| t == 2)
+    }
+
     /// Usable iff approved (Aliyun §5.4 client rule).
     pub fn approved(&self) -> bool {
         self.status == 1
@@ -101,6 +108,7 @@ impl Client {
             content: json::text(&answer, "TemplateContent").unwrap_or_default(),
             status: int(&answer, "TemplateStatus"),
             reason: json::text(&answer, "Reason").unwrap_or_default(),
+            template_type: answer.get("TemplateType").and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok())),
         })
     }
 
@@ -156,7 +164,9 @@ mod tests {
             content: "尊敬的${name}，您的积分${points}将于${date}到期，${name}".into(),
             status: 1,
             reason: String::new(),
+            template_type: Some(2),
         };
+        assert_eq!(t.marketing(), Some(true));
         assert_eq!(t.params(), ["name", "points", "date"]);
         assert!(t.approved());
         assert_eq!(TemplateInfo { status: 0, ..t }.label(), "审核中");

@@ -59,6 +59,18 @@ impl Client {
         reports::parse_pulled(&answer)
     }
 
+    /// Pulls up to 100 pending replies (Chuanglan §7.2; the vendor deletes them).
+    pub async fn pull_replies(&self, creds: &Credentials) -> Result<Vec<crate::ledger::inbound::Reply>, ProviderError> {
+        let body = json!({ "account": creds.config.account, "password": creds.password, "count": "100" });
+        let answer = self.post(&creds.config.base_url(), PULL_MO_PATH, &body).await?;
+        if json::text(&answer, "ret").as_deref() != Some("0") {
+            let msg = json::text(&answer, "error").unwrap_or_default();
+            return Err(ProviderError::new(ErrorClass::Configuration, "pull-failed", format!("拉取上行失败：{msg}")));
+        }
+        let items = answer.get("result").and_then(Value::as_array).cloned().unwrap_or_default();
+        Ok(items.iter().filter_map(crate::ledger::inbound::from_chuanglan_pulled).collect())
+    }
+
     pub(crate) async fn post(&self, base: &str, path: &str, body: &Value) -> Result<Value, ProviderError> {
         let response = self
             .http
@@ -96,6 +108,10 @@ impl SmsProvider for Provider {
 
     async fn pull_reports(&self) -> Result<Vec<Report>, ProviderError> {
         self.client.pull_reports(&self.creds).await
+    }
+
+    async fn pull_replies(&self) -> Result<Vec<crate::ledger::inbound::Reply>, ProviderError> {
+        self.client.pull_replies(&self.creds).await
     }
 }
 

@@ -74,6 +74,7 @@ fn render(content: &str, params: &Value) -> Result<String, Fail> {
         content: content.to_owned(),
         status: 1,
         reason: String::new(),
+        template_type: None,
     };
     let mut out = content.to_owned();
     for name in info.params() {
@@ -196,7 +197,7 @@ fn query_template(s: &mut State, p: &Params) -> Result<Value, Fail> {
         .ok_or((Cow::Borrowed("isv.SMS_TEMPLATE_ILLEGAL"), "模板不存在".to_owned()))?;
     Ok(
         json!({ "TemplateCode": t.code, "TemplateName": t.name, "TemplateContent": t.content, "TemplateStatus": t.status,
-               "TemplateType": 2, "CreateDate": "2024-05-01 10:00:00", "Reason": t.reason }),
+               "TemplateType": t.template_type, "CreateDate": "2024-05-01 10:00:00", "Reason": t.reason }),
     )
 }
 

@@ -26,6 +26,13 @@ pub struct AliTemplate {
     /// 0 审核中, 1 通过, 2 未通过, 10 已取消.
     pub status: i64,
     pub reason: String,
+    /// QuerySmsTemplate numbering: 0 验证码, 1 通知, 2 推广 (§5.4).
+    #[serde(default = "promotional")]
+    pub template_type: i64,
+}
+
+fn promotional() -> i64 {
+    2
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +67,7 @@ impl Default for AliSimConfig {
                     content: "尊敬的${name}，您的积分${points}即将到期。拒收请回复R".into(),
                     status: 1,
                     reason: "无审批备注".into(),
+                    template_type: 2,
                 },
                 AliTemplate {
                     code: "SMS_465000002".into(),
@@ -67,6 +75,15 @@ impl Default for AliSimConfig {
                     content: "新品上市，详情见 ${url}".into(),
                     status: 0,
                     reason: String::new(),
+                    template_type: 2,
+                },
+                AliTemplate {
+                    code: "SMS_465000003".into(),
+                    name: "发货通知".into(),
+                    content: "您的订单${order}已发货，请留意查收".into(),
+                    status: 1,
+                    reason: "无审批备注".into(),
+                    template_type: 1,
                 },
             ],
             latency_ms: 0,

@@ -9,21 +9,34 @@ pub type Reject = (&'static str, &'static str);
 pub const BAD_JSON: Reject = ("129", "JSON格式错误");
 pub const MISSING: Reject = ("130", "请求参数错误");
 
-/// 129 → 130 → 101 → 102: a JSON object with credentials that match.
-pub fn credentials(body: &Value, cfg: &SimConfig, required: &[&str]) -> Result<(), Reject> {
+/// 129 → 130 → 101 → 102: a JSON object with credentials that match the notification or the
+/// marketing account. Returns whether it is the marketing account.
+pub fn credentials(body: &Value, cfg: &SimConfig, required: &[&str]) -> Result<bool, Reject> {
     if !body.is_object() {
         return Err(BAD_JSON);
     }
     if required.iter().any(|k| json::text(body, k).is_none_or(|v| v.is_empty())) {
         return Err(MISSING);
     }
-    if json::text(body, "account").as_deref() != Some(cfg.account.as_str()) {
+    let account = json::text(body, "account").unwrap_or_default();
+    let market = !cfg.market_account.is_empty() && account == cfg.market_account;
+    if account != cfg.account && !market {
         return Err(("101", "无此用户"));
     }
-    if json::text(body, "password").as_deref() != Some(cfg.password.as_str()) {
+    let password = if market { &cfg.market_password } else { &cfg.password };
+    if json::text(body, "password").as_deref() != Some(password.as_str()) {
         return Err(("102", "密码错误"));
     }
-    Ok(())
+    Ok(market)
+}
+
+/// 158: a marketing account refuses content that does not end with 拒收请回复R (Chuanglan §3;
+/// the code comes from one third-party list, §9).
+pub fn marketing(market: bool, text: &str) -> Result<(), Reject> {
+    match market && !text.trim_end().ends_with(crate::compliance::SUFFIX) {
+        true => Err(("158", "退订语不合规，须以“拒收请回复R”结尾")),
+        false => Ok(()),
+    }
 }
 
 /// 127 `sendtime` (`yyyyMMddHHmm`), 113 `extend` (digits, ≤ 3 recommended; ≤ 6 accepted).

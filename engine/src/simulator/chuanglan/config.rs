@@ -25,6 +25,12 @@ pub struct TemplateFixture {
 pub struct SimConfig {
     pub account: String,
     pub password: String,
+    /// A second, 营销 (marketing) account: it refuses content without 拒收请回复R (158).
+    /// Empty = none.
+    pub market_account: String,
+    pub market_password: String,
+    /// Replies (上行) are pushed here (GET, §8.2) when set, else queued for `/msg/pull/mo`.
+    pub mo_push_url: Option<String>,
     /// Remaining message count; each accepted phone costs its billing units (109 at zero).
     pub balance: i64,
     /// Registered signatures (bare names); empty accepts any well-formed `【…】`.
@@ -60,6 +66,9 @@ impl Default for SimConfig {
         Self {
             account: "N1234567".into(),
             password: "sim-password".into(),
+            market_account: "M1234567".into(),
+            market_password: "sim-market-password".into(),
+            mo_push_url: None,
             balance: 10_000_000,
             signatures: Vec::new(),
             templates: vec![TemplateFixture {

@@ -27,6 +27,7 @@ pub fn router(shared: Shared) -> Router {
         .route("/msg/pull/report", post(pull_report))
         .route("/msg/pull/mo", post(pull_mo))
         .route("/sim/stats", get(stats))
+        .route("/sim/mo", post(inject_mo))
         .with_state(shared)
 }
 
@@ -109,10 +110,11 @@ fn error((code, msg): Reject) -> Value {
 
 fn plain_logic(s: &mut State, body: &Value, path: &str) -> Value {
     let run = |s: &State| -> Result<Vec<(String, String)>, Reject> {
-        check::credentials(body, &s.config, &["account", "password", "msg", "phone"])?;
+        let market = check::credentials(body, &s.config, &["account", "password", "msg", "phone"])?;
         check::optional_fields(body)?;
         let msg = check::decode_msg(&json::text(body, "msg").unwrap_or_default())?;
         check::text(&msg, &s.config)?;
+        check::marketing(market, &msg)?;
         let phones = check::phone_list(&json::text(body, "phone").unwrap_or_default())?;
         if !phones.iter().all(|p| check::is_mobile(p)) {
             return Err(("107", "包含错误的手机号码"));
@@ -127,10 +129,11 @@ fn plain_logic(s: &mut State, body: &Value, path: &str) -> Value {
 
 fn variable_logic(s: &mut State, body: &Value, path: &str) -> Value {
     let run = |s: &State| -> Result<(Vec<(String, String)>, u32), Reject> {
-        check::credentials(body, &s.config, &["account", "password", "msg", "params"])?;
+        let market = check::credentials(body, &s.config, &["account", "password", "msg", "params"])?;
         check::optional_fields(body)?;
         let msg = json::text(body, "msg").unwrap_or_default();
         check::text(&msg, &s.config)?;
+        check::marketing(market, &msg)?;
         let (groups, mut failed) =
             check::groups(&json::text(body, "params").unwrap_or_default(), sms::slot_count(&msg))?;
         let mut items = Vec::with_capacity(groups.len());
@@ -157,9 +160,10 @@ fn template_logic(s: &mut State, body: &Value, path: &str) -> Value {
     let phones_key = if body.get("phoneNumbers").is_some() { "phoneNumbers" } else { "phone" };
     let params_key = if body.get("templateParamJson").is_some() { "templateParamJson" } else { "param" };
     let run = |s: &State| -> Result<Vec<(String, String)>, Reject> {
-        check::credentials(body, &s.config, &["account", "password", phones_key, "templateId"])?;
+        let market = check::credentials(body, &s.config, &["account", "password", phones_key, "templateId"])?;
         let id = json::text(body, "templateId").unwrap_or_default();
         let fixture = s.config.templates.iter().find(|t| t.id == id).ok_or(("152", "模板不存在"))?;
+        check::marketing(market, &fixture.content)?;
         match fixture.status {
             super::TemplateStatus::Approved => {}
             super::TemplateStatus::Pending => return Err(("124", "模板审核中，白模板匹配错误")),
@@ -243,7 +247,7 @@ fn injected_fault(s: &mut State) -> Option<String> {
 
 fn balance_logic(s: &mut State, body: &Value, _: &str) -> Value {
     match check::credentials(body, &s.config, &["account", "password"]) {
-        Ok(()) => {
+        Ok(_) => {
             json!({ "code": 0, "balance": s.config.balance.to_string(), "time": reports::now_long(), "errorMsg": "" })
         }
         Err(r) => error(r),
@@ -264,5 +268,20 @@ fn pull_mo_logic(s: &mut State, body: &Value, _: &str) -> Value {
     if let Err((_, msg)) = check::credentials(body, &s.config, &["account", "password"]) {
         return json!({ "ret": 1, "error": msg });
     }
-    json!({ "ret": 0, "result": [] })
+    let count = json::text(body, "count").and_then(|c| c.parse::<usize>().ok()).unwrap_or(20).clamp(1, 100);
+    let n = count.min(s.mo_queue.len());
+    let items: Vec<Value> = s.mo_queue.drain(..n).collect();
+    json!({ "ret": 0, "result": items })
+}
+
+/// Test hook: a handset replies `{"mobile", "msg"}` (pushed when a reply URL is set, else
+/// queued for `/msg/pull/mo`).
+async fn inject_mo(AxState(shared): AxState<Shared>, Json(body): Json<Value>) -> Response {
+    let (Some(mobile), Some(msg)) = (json::text(&body, "mobile"), json::text(&body, "msg")) else {
+        return (StatusCode::BAD_REQUEST, "mobile and msg are required").into_response();
+    };
+    match super::reply(&shared, &mobile, &msg).await {
+        Ok(()) => Json(json!({"ok": true})).into_response(),
+        Err(e) => (StatusCode::BAD_GATEWAY, e).into_response(),
+    }
 }

@@ -56,6 +56,8 @@ pub(crate) struct State {
     pub scheduled: VecDeque<(Instant, Report)>,
     /// Reports waiting for `/msg/pull/report`.
     pub pull_queue: VecDeque<Report>,
+    /// Replies waiting for `/msg/pull/mo` (§7.2 JSON elements).
+    pub mo_queue: VecDeque<serde_json::Value>,
     pub msg_counter: u64,
     pub window: (Instant, u32),
     pub rng: StdRng,
@@ -92,6 +94,7 @@ impl Simulator {
             counters: Counters::default(),
             scheduled: VecDeque::new(),
             pull_queue: VecDeque::new(),
+            mo_queue: VecDeque::new(),
             msg_counter: 0,
             window: (Instant::now(), 0),
         };
@@ -136,10 +139,51 @@ impl Simulator {
         self.shared.lock().config.balance
     }
 
+    /// A handset replies `content` from `phone`: pushed to `mo_push_url` (§8.2) when set,
+    /// otherwise queued for `/msg/pull/mo` (§7.2).
+    pub async fn reply(&self, phone: &str, content: &str) -> Result<(), String> {
+        reply(&self.shared, phone, content).await
+    }
+
     /// Reports still scheduled or waiting to be pulled.
     pub fn pending_reports(&self) -> usize {
         let s = self.shared.lock();
         s.scheduled.len() + s.pull_queue.len()
+    }
+}
+
+pub(crate) async fn reply(shared: &Shared, phone: &str, content: &str) -> Result<(), String> {
+    let now = reports::now_long();
+    let mo_time: String = now.chars().skip(2).take(10).collect();
+    let notify_time: String = now.chars().skip(2).take(12).collect();
+    let target = {
+        let mut s = shared.lock();
+        match s.config.mo_push_url.clone() {
+            Some(url) => Some((url, s.config.push_receiver.clone(), s.config.push_pswd.clone())),
+            None => {
+                s.mo_queue.push_back(serde_json::json!({
+                    "mobile": phone, "messageContent": content, "moTime": mo_time,
+                    "spCode": "10690000", "destCode": "10690000"
+                }));
+                None
+            }
+        }
+    };
+    let Some((url, receiver, pswd)) = target else { return Ok(()) };
+    let query = [
+        ("receiver", receiver.as_str()),
+        ("pswd", pswd.as_str()),
+        ("moTime", mo_time.as_str()),
+        ("mobile", phone),
+        ("msg", content),
+        ("destcode", "10690000"),
+        ("spCode", "10690000"),
+        ("notifyTime", notify_time.as_str()),
+    ];
+    let res = reqwest::Client::new().get(url).query(&query).send().await.map_err(|e| e.to_string())?;
+    match res.status().is_success() {
+        true => Ok(()),
+        false => Err(format!("reply push answered {}", res.status())),
     }
 }
 

@@ -82,6 +82,8 @@ pub async fn run(sim: &str, recipients: u64, concurrency: usize, receipts: bool)
         content: Content::Text(super::TEXT.into()),
         bindings: vec![],
         scheduled_at: None,
+        kind: bench_kind(),
+        window: Some(engine::compliance::Window::ALWAYS),
     };
     let c = engine::campaigns::create(&db, &input, false, "bench").await?;
     let t = Instant::now();
@@ -121,4 +123,13 @@ pub async fn run(sim: &str, recipients: u64, concurrency: usize, receipts: bool)
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
+}
+
+/// `CHUDA_BENCH_KIND=notification` sends without the compliance gate (the baseline the cap
+/// and suppression checks of marketing sends are measured against).
+fn bench_kind() -> engine::compliance::MessageKind {
+    match std::env::var("CHUDA_BENCH_KIND").as_deref() {
+        Ok("notification") => engine::compliance::MessageKind::Notification,
+        _ => engine::compliance::MessageKind::Marketing,
+    }
 }

@@ -20,7 +20,8 @@ fn needed(endpoint: &str) -> &'static str {
         | "settings/chuanglan/sandbox"
         | "settings/chuanglan/test-send"
         | "settings/aliyun/test-send"
-        | "settings/callbacks" => "admin",
+        | "settings/callbacks"
+        | "compliance/policy/save" => "admin",
         "users/reveal-phone"
         | "segments/save"
         | "segments/delete"
@@ -31,7 +32,9 @@ fn needed(endpoint: &str) -> &'static str {
         | "campaigns/start"
         | "campaigns/control"
         | "campaigns/resend-failed"
-        | "settings/aliyun/template" => "operator",
+        | "settings/aliyun/template"
+        | "suppressions/add"
+        | "suppressions/remove" => "operator",
         _ => "viewer",
     }
 }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-pub const STATUS_CHOICES: [(&str, &str); 8] = [
+pub const STATUS_CHOICES: [(&str, &str); 9] = [
     ("", "全部状态"),
     ("delivered", "已送达"),
     ("failed", "失败"),
@@ -19,6 +19,7 @@ pub const STATUS_CHOICES: [(&str, &str); 8] = [
     ("unknown", "提交结果未知"),
     ("in_progress", "排队/发送中"),
     ("cancelled", "已取消"),
+    ("blocked", "合规拦截（退订/超频）"),
 ];
 
 fn query_string(q: &LedgerQuery) -> String {

@@ -398,3 +398,54 @@ async fn a_permanent_refusal_fails_its_request_and_the_others_continue() {
     .expect("reason");
     assert!(any.contains("敏感词"), "the vendor's reason in Chinese is kept: {any}");
 }
+
+#[tokio::test]
+async fn a_phone_suppressed_after_the_snapshot_is_taken_out_at_dispatch() {
+    let w = world(30).await;
+    let c = create(&w.db, &text_campaign(&w, Some("会员")), false, "t").await.expect("create");
+    let r = start(&w.index, &w.db, c.id, "k").await.expect("start").expect("first");
+    assert_eq!((r.messages, r.suppressed), (29, 0));
+    // The reply lands between the snapshot and the claim: the claim transaction sees it.
+    crate::compliance::suppress::add(&w.db, "13800000007", "reply", "chuanglan", "R", "").await.expect("add");
+    let d = dispatcher(&w, fast());
+    d.spawn(c.id);
+    wait_for(&w, c.id, Status::Completed).await;
+    let seen = accepted_phones(&w.sim);
+    assert_eq!(seen.len(), 28);
+    assert!(!seen.contains_key("13800000007"));
+    let p = progress(&w.db, c.id).await.expect("progress");
+    assert_eq!((p.submitted, p.suppressed, p.total()), (28, 1, 29));
+    let rows = recipients_of(&w.db, "13800000007").await.expect("rows");
+    assert_eq!(rows[0].status, "suppressed");
+    assert!(rows[0].reason.as_deref().is_some_and(|r| r.contains("回复“R”退订")), "{rows:?}");
+}
+
+#[tokio::test]
+async fn two_campaigns_share_the_daily_cap_and_notifications_are_not_capped() {
+    let w = world(20).await;
+    let policy = crate::compliance::Policy { daily_cap: 1, ..Default::default() };
+    crate::compliance::save_policy(&w.db, &policy).await.expect("policy");
+    let d = dispatcher(&w, fast());
+    let a = create(&w.db, &text_campaign(&w, Some("会员")), false, "t").await.expect("a");
+    let b = create(&w.db, &text_campaign(&w, Some("会员")), false, "t").await.expect("b");
+    // Both snapshot before either sends, so planning sees no counts: dispatch must enforce it.
+    start(&w.index, &w.db, a.id, "a").await.expect("start a");
+    start(&w.index, &w.db, b.id, "b").await.expect("start b");
+    d.spawn(a.id);
+    d.spawn(b.id);
+    wait_for(&w, a.id, Status::Completed).await;
+    wait_for(&w, b.id, Status::Completed).await;
+    let seen = accepted_phones(&w.sim);
+    assert_eq!(seen.len(), 19);
+    assert!(seen.values().all(|n| *n == 1), "one marketing message per phone and day: {seen:?}");
+    let (pa, pb) = (progress(&w.db, a.id).await.expect("a"), progress(&w.db, b.id).await.expect("b"));
+    assert_eq!((pa.submitted + pb.submitted, pa.capped + pb.capped), (19, 19));
+    let mut note = text_campaign(&w, Some("会员"));
+    note.kind = crate::compliance::MessageKind::Notification;
+    note.content = Content::Text("{$var}您好，您的订单已发货".into());
+    let n = create(&w.db, &note, false, "t").await.expect("n");
+    start(&w.index, &w.db, n.id, "n").await.expect("start n");
+    d.spawn(n.id);
+    wait_for(&w, n.id, Status::Completed).await;
+    assert_eq!(progress(&w.db, n.id).await.expect("n").submitted, 19, "notifications are not capped");
+}

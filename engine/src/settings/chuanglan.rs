@@ -148,6 +148,9 @@ pub async fn save(db: &Db, key: &MasterKey, input: &Input) -> Result<View, Setti
     let stored = view(db).await?;
     let mut errors = Vec::new();
     let signature = collect(validate::signature("signature", &input.signature), &mut errors);
+    if input.account.trim().is_empty() && input.market_account.trim().is_empty() {
+        errors.push(FieldError::new("account", "请至少填写一个账号：通知账号或营销账号"));
+    }
     let host = collect(validate::host("host", &input.host), &mut errors);
     let notify = slot(
         &mut errors,
@@ -163,9 +166,6 @@ pub async fn save(db: &Db, key: &MasterKey, input: &Input) -> Result<View, Setti
         input.market_password.as_deref(),
         stored.has_market_password && stored.market_account.as_deref() == Some(input.market_account.trim()),
     );
-    if input.account.trim().is_empty() && input.market_account.trim().is_empty() {
-        errors.push(FieldError::new("account", "请至少填写一个账号：通知账号或营销账号"));
-    }
     let options = match &input.options {
         Some(o) => check_options(o, &mut errors),
         None => Some(stored.config.map(|c| c.options).unwrap_or_default()),

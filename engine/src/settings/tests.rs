@@ -72,7 +72,7 @@ async fn every_invalid_field_is_reported_and_nothing_is_stored() {
         panic!("expected validation errors");
     };
     let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-    assert_eq!(fields, ["signature", "host", "account"]);
+    assert_eq!(fields, ["signature", "account", "host"]);
     assert!(chuanglan::view(&db).await.expect("view").config.is_none());
 }
 

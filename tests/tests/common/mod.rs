@@ -65,10 +65,24 @@ pub async fn seeded_with(users: usize, change: impl FnOnce(&mut Settings)) -> (T
     let res = app.http.post(app.url("/api/users/import")).multipart(form).send().await.expect("upload");
     assert_eq!(res.status(), 200);
     json_call(&app, "settings/chuanglan/sandbox", json!({"on": true})).await;
+    always_open(&app).await;
     let seg = json!({"form": {"id": null, "name": "全部", "description": "", "kind": "rule", "list": "",
         "rule": {"all": true, "conditions": [{"attribute": "name", "op": "is_set", "values": []}], "groups": []}}});
     let id = json_call(&app, "segments/save", seg).await["id"].as_i64().expect("segment");
     (app, id)
+}
+
+/// The compliance policy with a marketing window of the whole day, so tests that are not about
+/// the window do not depend on the time of day they run at.
+pub async fn always_open(app: &TestApp) {
+    set_window(app, "00:00", "24:00").await;
+}
+
+pub async fn set_window(app: &TestApp, start: &str, end: &str) {
+    let mut p = json_call(app, "compliance/policy", serde_json::json!({})).await;
+    p["window_start"] = serde_json::json!(start);
+    p["window_end"] = serde_json::json!(end);
+    json_call(app, "compliance/policy/save", serde_json::json!({"form": p})).await;
 }
 
 /// Polls the campaign until it reaches `status`.
@@ -219,6 +233,17 @@ pub fn all_server_fns() -> Vec<(&'static str, serde_json::Value)> {
         ("tokens/create", json!({"name": "t", "role": "viewer"})),
         ("tokens/revoke", json!({"id": 999})),
         ("audit/page", json!({"query": {"actor": "", "action": "", "from": "", "to": "", "before": ""}})),
+        ("compliance/policy", json!({})),
+        (
+            "compliance/policy/save",
+            json!({"form": {"window_start": "08:00", "window_end": "21:00", "daily_cap": 3, "weekly_cap": 0,
+                "suppress_notifications": false, "consent_attribute": "", "require_consent": false,
+                "retention_days": 180}}),
+        ),
+        ("compliance/check-content", json!({"kind": "marketing", "signature": "示例商城", "content": "x"})),
+        ("suppressions/list", json!({"search": "", "after": null})),
+        ("suppressions/add", json!({"phones": "13800138000", "reason": "r"})),
+        ("suppressions/remove", json!({"phone": "13800138000", "reason": "r"})),
     ]
 }
 

@@ -85,12 +85,16 @@ fn Live(live: RwSignal<Option<CampaignDetail>>, refresh: RwSignal<u64>) -> impl 
                     <span class=format!("badge status-{}", r.status) data-testid="campaign-status">{r.status_label.clone()}</span>
                 </div>
                 {r.sandbox.then(|| view! { <p class="notice ok">"沙箱活动：短信发往内置模拟器，不会真正发出。"</p> })}
-                {r.status_reason.clone().map(|m| view! { <p class="notice err" data-testid="status-reason">{m}</p> })}
+                {r.status_reason.clone().map(|m| {
+                    let class = if r.status == "waiting" { "notice warn" } else { "notice err" };
+                    view! { <p class=class data-testid="status-reason">{m}</p> }
+                })}
                 <div class="card" id="campaign-progress">
                     <progress max="100" value=format!("{pct:.1}")></progress>
                     <p data-testid="progress-text">{format!(
-                        "计划 {} 条：已提交 {}，失败 {}，结果未知 {}，排队中 {}",
-                        r.planned.map(|p| p.to_string()).unwrap_or_else(|| "—".into()), r.submitted, r.failed, r.unknown, r.queued
+                        "计划 {} 条：已提交 {}，失败 {}，结果未知 {}，排队中 {}，合规拦截（退订/超频）{}",
+                        r.planned.map(|p| p.to_string()).unwrap_or_else(|| "—".into()), r.submitted, r.failed, r.unknown, r.queued,
+                        r.blocked
                     )}</p>
                     <p class="muted">{format!(
                         "速率 {}，预计剩余 {}",
@@ -99,7 +103,7 @@ fn Live(live: RwSignal<Option<CampaignDetail>>, refresh: RwSignal<u64>) -> impl 
                     )}</p>
                 </div>
                 <div class="card">
-                    <p>{format!("分群：{} · 服务商：{} · 签名：【{}】", d.segment, r.vendor_label, d.signature)}</p>
+                    <p>{format!("{}短信 · 分群：{} · 服务商：{} · 签名：【{}】", r.kind_label, d.segment, r.vendor_label, d.signature)}</p>
                     <p>"内容："<code>{d.content.clone()}</code></p>
                     <p class="muted">{format!("创建 {}{}{}", r.created_at,
                         r.scheduled_at.clone().map(|t| format!(" · 定时 {t}")).unwrap_or_default(),
@@ -110,9 +114,9 @@ fn Live(live: RwSignal<Option<CampaignDetail>>, refresh: RwSignal<u64>) -> impl 
         <Can needed=Role::Operator>
             <div class="actions">
                 {button("start", "开始发送", |s| s == "draft")}
-                {button("pause", "暂停", |s| s == "sending")}
+                {button("pause", "暂停", |s| matches!(s, "sending" | "waiting"))}
                 {button("resume", "继续", |s| s == "paused")}
-                {button("cancel", "取消活动", |s| matches!(s, "draft" | "scheduled" | "sending" | "paused"))}
+                {button("cancel", "取消活动", |s| matches!(s, "draft" | "scheduled" | "sending" | "paused" | "waiting"))}
             </div>
         </Can>
         {move || error.get().map(|e| view! { <p class="notice err" data-testid="campaign-error">{e}</p> })}

@@ -232,3 +232,36 @@ async fn reports_are_pushed_as_get_with_receiver_and_pswd() {
     }
     assert_eq!(s.pending_reports(), 0, "acknowledged pushes are not queued for pull");
 }
+
+#[tokio::test]
+async fn the_marketing_account_refuses_content_without_the_refusal_suffix() {
+    let s = sim(|_| {}).await;
+    let mut market = creds(&s, "sim-market-password");
+    market.config.account = "M1234567".into();
+    let plain = batch("会员日满100减20", &[("13800138000", &[])]);
+    let e = Client::default().submit(&market, &plain).await.expect_err("158");
+    assert_eq!((e.code.as_str(), e.class), ("158", ErrorClass::Permanent));
+    let variable = batch("{$var}您好，会员日满100减20", &[("13800138000", &["王女士"])]);
+    assert_eq!(Client::default().submit(&market, &variable).await.expect_err("158").code, "158");
+    Client::default()
+        .submit(&market, &batch("会员日满100减20 拒收请回复R", &[("13800138000", &[])]))
+        .await
+        .expect("ok");
+    Client::default().submit(&creds(&s, "sim-password"), &plain).await.expect("the notification account accepts it");
+    assert_eq!(s.accepted().len(), 2);
+}
+
+#[tokio::test]
+async fn injected_replies_are_pulled_once() {
+    let s = sim(|_| {}).await;
+    s.reply("13800138000", "R").await.expect("reply");
+    s.reply("13900139000", "退订").await.expect("reply");
+    let c = creds(&s, "sim-password");
+    let got = Client::default().pull_replies(&c).await.expect("pull");
+    assert_eq!(
+        got.iter().map(|r| (r.phone.as_str(), r.content.as_str())).collect::<Vec<_>>(),
+        [("13800138000", "R"), ("13900139000", "退订")]
+    );
+    assert!(got[0].mo_time.len() == 10, "{:?}", got[0]);
+    assert!(Client::default().pull_replies(&c).await.expect("pull").is_empty(), "deleted once pulled (§7.2)");
+}

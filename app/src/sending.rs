@@ -87,13 +87,19 @@ pub fn sandbox_credentials(
     Credentials { config, password }
 }
 
-/// Starts due scheduled campaigns once a second; the schedule id is the idempotency key, so a
+/// Starts due scheduled campaigns once a second, wakes campaigns whose send window opened,
+/// and purges ledger rows past retention once an hour; the schedule id is the idempotency key, so a
 /// restart or a concurrent manual start never starts one twice. An Aliyun campaign whose
 /// template is not approved when its time comes goes back to draft with the reason.
 pub fn spawn_scheduler(state: crate::state::ServerState) {
     tokio::spawn(async move {
+        let mut purged_at: Option<std::time::Instant> = None;
         loop {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            if purged_at.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(3_600)) {
+                purged_at = Some(std::time::Instant::now());
+                purge(&state).await;
+            }
             let due: Result<Vec<i64>, _> =
                 sqlx_due(&state.db).await.map_err(|e| tracing::warn!(error = %e, "scheduler query failed"));
             wake_waiting(&state).await;
@@ -112,6 +118,17 @@ pub fn spawn_scheduler(state: crate::state::ServerState) {
             }
         }
     });
+}
+
+/// Deletes ledger rows past the retention period (hourly, a few campaigns at a time).
+async fn purge(state: &crate::state::ServerState) {
+    let days = match engine::compliance::policy(&state.db).await {
+        Ok(p) => p.retention_days,
+        Err(e) => return tracing::warn!(error = %e, "reading the retention policy failed"),
+    };
+    if let Err(e) = engine::compliance::retention::purge(&state.db, days, 20).await {
+        tracing::warn!(error = %e, "retention purge failed");
+    }
 }
 
 /// Campaigns held outside their send window go back to sending when it opens.

@@ -33,3 +33,6 @@ CREATE TABLE send_counts (
 -- Whether a batch's phones were counted against the caps (at its first claim; retries of the
 -- same request are not counted again).
 ALTER TABLE batches ADD COLUMN gated INTEGER NOT NULL DEFAULT 0;
+
+-- When the campaign's ledger rows were purged after the retention period.
+ALTER TABLE campaigns ADD COLUMN purged_at INTEGER;

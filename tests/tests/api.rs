@@ -17,6 +17,7 @@ impl Api<'_> {
         let http = reqwest::Client::new();
         let mut req = match method {
             "POST" => http.post(url),
+            "DELETE" => http.delete(url),
             _ => http.get(url),
         };
         if !self.token.is_empty() {
@@ -57,6 +58,14 @@ fn routes(seg: i64, campaign: i64) -> Vec<(&'static str, String, Option<Value>, 
         ("POST", format!("/api/v1/campaigns/{campaign}/resume"), None, "operator"),
         ("POST", format!("/api/v1/campaigns/{campaign}/cancel"), None, "operator"),
         ("GET", "/api/v1/messages".into(), None, "viewer"),
+        ("GET", "/api/v1/suppressions".into(), None, "viewer"),
+        (
+            "POST",
+            "/api/v1/suppressions".into(),
+            Some(json!({"phones": ["13700000009", "+86 137 0000 0008", "x"], "reason": "API 同步"})),
+            "operator",
+        ),
+        ("DELETE", "/api/v1/suppressions/13700000009".into(), None, "operator"),
     ]
 }
 
@@ -168,6 +177,9 @@ async fn the_openapi_document_lists_every_route_and_each_one_answers() {
         ("post", "/api/v1/campaigns/{id}/resume"),
         ("post", "/api/v1/campaigns/{id}/cancel"),
         ("get", "/api/v1/messages"),
+        ("get", "/api/v1/suppressions"),
+        ("post", "/api/v1/suppressions"),
+        ("delete", "/api/v1/suppressions/{phone}"),
     ];
     let paths = doc["paths"].as_object().expect("paths");
     let listed: usize = paths.values().map(|p| p.as_object().map_or(0, |o| o.len())).sum();
@@ -177,7 +189,7 @@ async fn the_openapi_document_lists_every_route_and_each_one_answers() {
         assert!(op.is_object(), "{method} {path} is documented");
         assert!(op["responses"]["401"].is_object(), "{method} {path} documents 401");
         assert_eq!(op["security"][0]["token"], json!([]), "{method} {path} needs the bearer token");
-        let concrete = path.replace("{user_id}", "u1").replace("{id}", "1");
+        let concrete = path.replace("{user_id}", "u1").replace("{id}", "1").replace("{phone}", "13800138000");
         let res = reqwest::Client::new()
             .request(method.to_uppercase().parse().expect("method"), t.url(&concrete))
             .send()
@@ -339,4 +351,32 @@ async fn audited_actions_are_written_and_hold_no_secret() {
     .await;
     assert_eq!(only["rows"].as_array().expect("rows").len(), 1);
     assert_eq!(only["rows"][0]["ip"], "127.0.0.1");
+}
+
+#[tokio::test]
+async fn the_suppression_list_is_managed_through_the_api() {
+    let t = common::spawn_app().await;
+    t.login().await;
+    let api = Api { t: &t, token: common::add_token(&t, "crm", "operator").await };
+    let (status, v) =
+        api.send("POST", "/api/v1/suppressions", Some(json!({"phones": ["13700000001"], "reason": ""}))).await;
+    assert_eq!((status, v["error"]["fields"][0]["field"].as_str()), (422, Some("reason")), "{v}");
+    let added = api
+        .ok(
+            "POST",
+            "/api/v1/suppressions",
+            Some(json!({"phones": ["13700000001", "137-0000-0002", "bad"], "reason": "CRM 退订"})),
+        )
+        .await;
+    assert_eq!((added["added"].as_u64(), added["invalid"][0].as_str()), (Some(2), Some("bad")), "{added}");
+    let page = api.ok("GET", "/api/v1/suppressions?limit=1", None).await;
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(1));
+    assert!(page["items"][0]["phone"].as_str().is_some_and(|p| p.contains("****")), "{page}");
+    let cursor = page["next_cursor"].as_str().expect("more");
+    let rest = api.ok("GET", &format!("/api/v1/suppressions?limit=1&cursor={cursor}"), None).await;
+    assert_eq!((rest["items"][0]["source"].as_str(), rest["next_cursor"].as_str()), (Some("api"), None), "{rest}");
+    assert_eq!(api.send("DELETE", "/api/v1/suppressions/13700000002", None).await.0, 204);
+    assert_eq!(api.send("DELETE", "/api/v1/suppressions/13700000002", None).await.0, 204, "idempotent");
+    let left = api.ok("GET", "/api/v1/suppressions", None).await;
+    assert_eq!(left["items"].as_array().map(Vec::len), Some(1), "{left}");
 }

@@ -449,3 +449,21 @@ async fn two_campaigns_share_the_daily_cap_and_notifications_are_not_capped() {
     wait_for(&w, n.id, Status::Completed).await;
     assert_eq!(progress(&w.db, n.id).await.expect("n").submitted, 19, "notifications are not capped");
 }
+
+#[tokio::test]
+async fn marketing_without_recorded_consent_is_left_out_when_the_policy_requires_it() {
+    let w = world(12).await;
+    let policy =
+        crate::compliance::Policy { consent_attribute: "city".into(), require_consent: true, ..Default::default() };
+    crate::compliance::save_policy(&w.db, &policy).await.expect("policy");
+    let c = create(&w.db, &text_campaign(&w, Some("会员")), false, "t").await.expect("create");
+    let (r, samples) = preview(&w.index, &w.db, &c, 3).await.expect("preview");
+    assert_eq!((r.no_consent, r.messages), (11, 0), "city = 上海 is no consent");
+    assert!(samples.is_empty());
+    let mut note = text_campaign(&w, Some("会员"));
+    note.kind = crate::compliance::MessageKind::Notification;
+    note.content = Content::Text("{$var}您好，您的订单已发货".into());
+    let n = create(&w.db, &note, false, "t").await.expect("n");
+    let (r, _) = preview(&w.index, &w.db, &n, 0).await.expect("preview");
+    assert_eq!((r.no_consent, r.messages), (0, 11), "notifications need no marketing consent");
+}

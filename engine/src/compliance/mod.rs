@@ -13,6 +13,7 @@
 
 pub mod caps;
 pub mod content;
+pub mod retention;
 pub mod suppress;
 pub mod window;
 

@@ -119,5 +119,6 @@ via_app_error!(
     engine::segments::SegmentError,
     engine::campaigns::CampaignError,
     engine::users::UsersError,
-    engine::ledger::LedgerError
+    engine::ledger::LedgerError,
+    engine::compliance::ComplianceError
 );

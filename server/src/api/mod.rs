@@ -10,6 +10,7 @@ mod cursor;
 mod docs;
 mod error;
 mod segments;
+mod suppressions;
 mod types;
 mod users;
 
@@ -29,7 +30,7 @@ use utoipa_axum::routes;
         (admin ⊇ operator ⊇ viewer). Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`; lists page by \
         `cursor` (pass back `next_cursor`). Phones are always masked."),
     modifiers(&BearerToken),
-    tags((name = "users"), (name = "segments"), (name = "campaigns"), (name = "messages"))
+    tags((name = "users"), (name = "segments"), (name = "campaigns"), (name = "messages"), (name = "compliance"))
 )]
 struct ApiDoc;
 
@@ -59,6 +60,8 @@ pub fn api() -> (Router<ServerState>, utoipa::openapi::OpenApi) {
         .routes(routes!(campaigns::resume_campaign))
         .routes(routes!(campaigns::cancel_campaign))
         .routes(routes!(campaigns::list_messages))
+        .routes(routes!(suppressions::list_suppressions, suppressions::add_suppressions))
+        .routes(routes!(suppressions::remove_suppression))
         .split_for_parts();
     (router.layer(axum::extract::DefaultBodyLimit::max(users::UPSERT_LIMIT)), doc)
 }

@@ -267,3 +267,34 @@ pub struct MessageOut {
     pub explanation: String,
     pub units: u32,
 }
+
+/// One phone of the 退订名单 (masked).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuppressionOut {
+    pub phone: String,
+    /// `reply` (上行 R/退订…), `manual`, `import` or `api`.
+    pub source: String,
+    pub vendor: String,
+    /// The reply's text or the reason given.
+    pub detail: String,
+    pub created_by: String,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SuppressionAdd {
+    /// Mainland mobiles (+86, spaces and dashes accepted); at most 100,000 per call.
+    pub phones: Vec<String>,
+    /// Why they are added (kept with each entry and in the audit log).
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuppressionAdded {
+    pub added: u64,
+    /// Already on the list.
+    pub already: u64,
+    /// Inputs that are not mainland mobiles.
+    pub invalid: Vec<String>,
+}

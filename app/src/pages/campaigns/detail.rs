@@ -1,5 +1,5 @@
 //! The campaign page: what is being sent to whom, live progress (refreshed every second while
-//! sending) and 开始 / 暂停 / 继续 / 取消.
+//! it is sending, scheduled or waiting for its window) and 开始 / 暂停 / 继续 / 取消.
 
 use crate::api::campaigns::{control_campaign, get_campaign, start_campaign};
 use crate::components::Can;
@@ -25,7 +25,9 @@ pub fn CampaignPage() -> impl IntoView {
     });
     // Refresh once a second while the campaign can still change by itself.
     crate::pages::refresh_while(tick, 1, move || {
-        live.with_untracked(|d| d.as_ref().is_some_and(|d| matches!(d.row.status.as_str(), "sending" | "scheduled")))
+        live.with_untracked(|d| {
+            d.as_ref().is_some_and(|d| matches!(d.row.status.as_str(), "sending" | "scheduled" | "waiting"))
+        })
     });
     view! {
         <Title text="活动 · 触达"/>

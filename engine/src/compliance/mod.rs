@@ -142,8 +142,7 @@ pub enum ComplianceError {
 
 /// The stored policy, or the defaults when none was saved (or it cannot be read).
 pub async fn policy(db: &Db) -> Result<Policy, ComplianceError> {
-    let raw: Option<String> =
-        sqlx::query_scalar("SELECT value FROM app_settings WHERE key = ?").bind(POLICY_KEY).fetch_optional(db).await?;
+    let raw = crate::settings::repo::get_value(db, POLICY_KEY).await?;
     Ok(raw.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default())
 }
 
@@ -157,15 +156,7 @@ pub async fn save_policy(db: &Db, p: &Policy) -> Result<Policy, ComplianceError>
     }
     let json = serde_json::to_string(&p).unwrap_or_default();
     let now = crate::clock::now();
-    sqlx::query(
-        "INSERT INTO app_settings (key, value, updated_at) VALUES (?, ?, ?) \
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-    )
-    .bind(POLICY_KEY)
-    .bind(json)
-    .bind(now)
-    .execute(db)
-    .await?;
+    crate::settings::repo::set_value(db, POLICY_KEY, &json, now).await?;
     sqlx::query("UPDATE campaigns SET resume_at = ? WHERE status = 'waiting'").bind(now).execute(db).await?;
     Ok(p)
 }

@@ -5,7 +5,7 @@
 
 use crate::{clock, Db};
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
 use std::collections::HashMap;
 
 /// Whether a reply's text is an opt-out: R, T, TD, N, 退订, 拒收 (trimmed, case-folded), or
@@ -148,20 +148,7 @@ pub async fn count(db: &Db) -> Result<u64, super::ComplianceError> {
 
 /// The entries among `phones` (planning reads them through the pool).
 pub async fn among(db: &Db, phones: &[&str]) -> Result<HashMap<String, Entry>, sqlx::Error> {
-    let mut out = HashMap::new();
-    for chunk in phones.chunks(2_000) {
-        let mut q = sqlx::QueryBuilder::new(format!("{COLUMNS} WHERE phone IN ("));
-        let mut list = q.separated(", ");
-        for p in chunk {
-            list.push_bind(*p);
-        }
-        q.push(")");
-        for r in q.build().fetch_all(db).await? {
-            let e = decode(&r)?;
-            out.insert(e.phone.clone(), e);
-        }
-    }
-    Ok(out)
+    among_on(&mut *db.acquire().await?, phones).await
 }
 
 /// The same inside the claim transaction (so a reply committed before the claim is seen).
@@ -169,6 +156,10 @@ pub async fn among_tx(
     tx: &mut Transaction<'_, Sqlite>,
     phones: &[&str],
 ) -> Result<HashMap<String, Entry>, sqlx::Error> {
+    among_on(&mut **tx, phones).await
+}
+
+async fn among_on(conn: &mut SqliteConnection, phones: &[&str]) -> Result<HashMap<String, Entry>, sqlx::Error> {
     let mut out = HashMap::new();
     for chunk in phones.chunks(2_000) {
         let mut q = sqlx::QueryBuilder::new(format!("{COLUMNS} WHERE phone IN ("));
@@ -177,7 +168,7 @@ pub async fn among_tx(
             list.push_bind(*p);
         }
         q.push(")");
-        for r in q.build().fetch_all(&mut **tx).await? {
+        for r in q.build().fetch_all(&mut *conn).await? {
             let e = decode(&r)?;
             out.insert(e.phone.clone(), e);
         }

@@ -4,7 +4,7 @@
 
 pub mod aliyun;
 pub mod chuanglan;
-mod repo;
+pub(crate) mod repo;
 
 use crate::secrets::{MasterKey, SecretError};
 use crate::validate::{self, FieldError};

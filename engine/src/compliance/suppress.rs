@@ -156,7 +156,7 @@ pub async fn among_tx(
     tx: &mut Transaction<'_, Sqlite>,
     phones: &[&str],
 ) -> Result<HashMap<String, Entry>, sqlx::Error> {
-    among_on(&mut **tx, phones).await
+    among_on(tx, phones).await
 }
 
 async fn among_on(conn: &mut SqliteConnection, phones: &[&str]) -> Result<HashMap<String, Entry>, sqlx::Error> {

@@ -79,7 +79,10 @@ pub async fn run(sim: &str, recipients: u64, concurrency: usize, receipts: bool)
         segment_id: seg.id,
         vendor: Vendor::Chuanglan,
         signature: "示例商城".into(),
-        content: Content::Text(super::TEXT.into()),
+        content: Content::Text(match bench_kind() {
+            engine::compliance::MessageKind::Marketing => super::TEXT.into(),
+            engine::compliance::MessageKind::Notification => super::TEXT.replace(" 拒收请回复R", ""),
+        }),
         bindings: vec![],
         scheduled_at: None,
         kind: bench_kind(),

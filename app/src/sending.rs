@@ -92,32 +92,46 @@ pub fn sandbox_credentials(
 /// restart or a concurrent manual start never starts one twice. An Aliyun campaign whose
 /// template is not approved when its time comes goes back to draft with the reason.
 pub fn spawn_scheduler(state: crate::state::ServerState) {
-    tokio::spawn(async move {
-        let mut purged_at: Option<std::time::Instant> = None;
-        loop {
-            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-            if purged_at.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(3_600)) {
-                purged_at = Some(std::time::Instant::now());
-                purge(&state).await;
-            }
-            let due: Result<Vec<i64>, _> =
-                sqlx_due(&state.db).await.map_err(|e| tracing::warn!(error = %e, "scheduler query failed"));
-            wake_waiting(&state).await;
-            for id in due.unwrap_or_default() {
-                if let Err(reason) = approved(&state, id).await {
-                    tracing::warn!(campaign = id, "scheduled campaign held: template not approved");
-                    if let Err(e) = engine::campaigns::hold(&state.db, id, &reason).await {
-                        tracing::warn!(campaign = id, error = %e, "cannot hold the scheduled campaign");
-                    }
-                    continue;
-                }
-                match engine::campaigns::start(&state.segments, &state.db, id, &format!("schedule-{id}")).await {
-                    Ok(_) => state.dispatcher.spawn(id),
-                    Err(e) => tracing::warn!(campaign = id, error = %e, "scheduled start failed"),
-                }
-            }
-        }
+    let purged_at = std::sync::Arc::new(std::sync::Mutex::new(None::<std::time::Instant>));
+    engine::health::supervise("scheduler", std::time::Duration::from_secs(1), move || {
+        let (state, purged_at) = (state.clone(), purged_at.clone());
+        async move { schedule_round(&state, &purged_at).await }
     });
+}
+
+/// One scheduler tick: hourly retention purge, waiting campaigns whose window opened, and
+/// scheduled campaigns that are due. A failed query fails the round (the supervisor retries).
+async fn schedule_round(
+    state: &crate::state::ServerState,
+    purged_at: &std::sync::Mutex<Option<std::time::Instant>>,
+) -> Result<(), String> {
+    let purge_due = {
+        let mut at = purged_at.lock().unwrap_or_else(|p| p.into_inner());
+        let due = at.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(3_600));
+        if due {
+            *at = Some(std::time::Instant::now());
+        }
+        due
+    };
+    if purge_due {
+        purge(state).await;
+    }
+    wake_waiting(state).await;
+    let due = sqlx_due(&state.db).await.map_err(|e| format!("查询到期的定时活动失败：{e}"))?;
+    for id in due {
+        if let Err(reason) = approved(state, id).await {
+            tracing::warn!(campaign = id, "scheduled campaign held: template not approved");
+            if let Err(e) = engine::campaigns::hold(&state.db, id, &reason).await {
+                tracing::warn!(campaign = id, error = %e, "cannot hold the scheduled campaign");
+            }
+            continue;
+        }
+        match engine::campaigns::start(&state.segments, &state.db, id, &format!("schedule-{id}")).await {
+            Ok(_) => state.dispatcher.spawn(id),
+            Err(e) => tracing::warn!(campaign = id, error = %e, "scheduled start failed"),
+        }
+    }
+    Ok(())
 }
 
 /// Deletes ledger rows past the retention period (hourly, a few campaigns at a time).

@@ -41,3 +41,49 @@ pub async fn open(path: &Path) -> Result<Db, DbError> {
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
 }
+
+/// The process's queue for bulk writes (dispatcher rounds, receipt batches, import and
+/// snapshot chunks). SQLite has one writer; bulk writers that contend in its busy handler
+/// poll with sleeps of up to 100 ms, while this queue hands the lock over in arrival order.
+/// Every holder keeps it for one short transaction (≤ ~50 ms of lock time), never across a
+/// network wait.
+static WRITES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Waits for this process's bulk-write turn; hold the guard for one short transaction.
+pub async fn write_turn() -> tokio::sync::MutexGuard<'static, ()> {
+    WRITES.lock().await
+}
+
+/// Lock time a bulk writer aims for per transaction.
+pub const BULK_TX_TARGET: Duration = Duration::from_millis(40);
+
+/// After a bulk transaction that held the write lock for `held`: a pause that lets the
+/// writers waiting in SQLite's busy handler (logins, audit records, vendor callbacks) in.
+/// Their handler retries every few milliseconds at first, then every 25–100 ms, so a gap of
+/// a few milliseconds after each short transaction is enough for them to get their turn.
+pub async fn yield_to_writers(held: Duration) {
+    tokio::time::sleep((held / 8).max(Duration::from_millis(3))).await;
+}
+
+/// Grows or shrinks a bulk writer's rows per transaction towards [`BULK_TX_TARGET`].
+pub fn next_chunk(rows: usize, held: Duration, min: usize, max: usize) -> usize {
+    let next = if held < BULK_TX_TARGET / 2 {
+        rows + rows / 2
+    } else if held > BULK_TX_TARGET * 2 {
+        rows / 2
+    } else {
+        rows
+    };
+    next.clamp(min, max)
+}
+
+/// Where an installation keeps its work files (import staging): next to the database file.
+pub fn work_dir(db: &Db, name: &str) -> std::path::PathBuf {
+    let opts = db.connect_options();
+    let file = opts.get_filename();
+    let base = match file.parent() {
+        Some(p) if !file.as_os_str().is_empty() && file.to_str() != Some(":memory:") => p.to_path_buf(),
+        _ => std::env::temp_dir(),
+    };
+    base.join(name)
+}

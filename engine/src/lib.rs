@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod clock;
 pub mod compliance;
 pub mod db;
+pub mod health;
 pub mod ledger;
 pub mod phone;
 pub mod provider;

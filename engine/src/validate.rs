@@ -85,6 +85,10 @@ pub fn host(field: &str, raw: &str) -> Result<Host, FieldError> {
     if !is_hostname(name) {
         return Err(FieldError::new(field, "接口地址格式不正确：只填域名，例如 smssh1.253.com"));
     }
+    let literal = name.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().ok();
+    if literal.is_some_and(|ip| !crate::provider::egress::allowed(ip)) {
+        return Err(FieldError::new(field, "接口地址不能是内网、链路本地或保留地址：请填写服务商的公网域名"));
+    }
     let loopback = matches!(name, "127.0.0.1" | "localhost" | "[::1]");
     if scheme == "http" && !loopback {
         return Err(FieldError::new(field, "为保护账号密码，对外接口必须使用 https；http 仅用于本机模拟器"));

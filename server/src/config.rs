@@ -22,8 +22,14 @@ pub struct Settings {
 #[serde(deny_unknown_fields)]
 pub struct ServerSettings {
     pub listen: String,
-    /// Mark the session cookie `Secure`; set when chuda is served behind TLS.
+    /// Mark the session cookie `Secure` and send HSTS; set when chuda is served behind TLS.
     pub secure_cookies: bool,
+    /// Host names (the `Host` header, port ignored) chuda answers to, e.g. `["sms.example.com"]`.
+    /// Loopback names are always accepted when listening on loopback. Empty and listening on
+    /// loopback: only loopback names (a DNS-rebinding page cannot reach the console); empty
+    /// and listening on another address: any host (a warning is logged at start).
+    #[serde(default)]
+    pub allowed_hosts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -32,18 +38,34 @@ pub struct StorageSettings {
     pub data_dir: PathBuf,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SecuritySettings {
     /// Base64 of 32 bytes. When empty, `<data_dir>/master.key` is used (created on first run).
     pub master_key: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// Never prints the key (settings are logged and shown in errors).
+impl std::fmt::Debug for SecuritySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = if self.master_key.is_empty() { "" } else { "***" };
+        f.debug_struct("SecuritySettings").field("master_key", &shown).finish()
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AuthSettings {
     /// Password of the first-run `admin` account. When empty one is generated and printed once.
     pub admin_password: String,
+}
+
+/// Never prints the password.
+impl std::fmt::Debug for AuthSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = if self.admin_password.is_empty() { "" } else { "***" };
+        f.debug_struct("AuthSettings").field("admin_password", &shown).finish()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -66,6 +88,14 @@ pub struct SendingSettings {
     /// Share of sandbox messages reported 已送达; the rest get failure reports so that the
     /// statistics and 未收到排查 can be tried without a vendor account.
     pub sandbox_delivered_ratio: f64,
+    /// Seconds a shutdown waits for vendor requests in flight to answer, so a deploy does not
+    /// turn them into 结果未知. Requests still open after it are reconciled at the next start.
+    #[serde(default = "default_drain_secs")]
+    pub drain_secs: u64,
+}
+
+fn default_drain_secs() -> u64 {
+    15
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -78,7 +108,11 @@ pub struct LogSettings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            server: ServerSettings { listen: "127.0.0.1:3000".into(), secure_cookies: false },
+            server: ServerSettings {
+                listen: "127.0.0.1:3000".into(),
+                secure_cookies: false,
+                allowed_hosts: Vec::new(),
+            },
             storage: StorageSettings { data_dir: PathBuf::from("./data") },
             security: SecuritySettings { master_key: String::new() },
             auth: AuthSettings { admin_password: String::new() },
@@ -91,6 +125,7 @@ impl Default for Settings {
                 pull_receipts_secs: 10,
                 receipt_timeout_hours: 72,
                 sandbox_delivered_ratio: 0.9,
+                drain_secs: default_drain_secs(),
             },
         }
     }

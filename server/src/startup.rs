@@ -18,6 +18,8 @@ pub struct Application {
     pub state: ServerState,
     shutdown: Option<oneshot::Sender<()>>,
     handle: JoinHandle<std::io::Result<()>>,
+    /// How long shutdown waits for in-flight vendor requests.
+    drain: std::time::Duration,
 }
 
 impl Application {
@@ -33,7 +35,19 @@ impl Application {
             c.push_url = Some(format!("http://{addr}/hooks/chuanglan/{token}/report"));
             c.mo_push_url = Some(format!("http://{addr}/hooks/chuanglan/{token}/mo"));
         });
-        let router = crate::routes::router(state.clone(), addr);
+        let loopback = addr.ip().is_loopback();
+        let s = &settings.server;
+        if !loopback && s.allowed_hosts.is_empty() {
+            tracing::warn!("listening on {addr} with no server.allowed_hosts: any Host header is accepted");
+        }
+        if !loopback && !s.secure_cookies {
+            tracing::warn!(
+                "listening on {addr} without server.secure_cookies: session cookies are not marked Secure; \
+                 serve chuda over https and set it"
+            );
+        }
+        let policy = crate::routes::HttpPolicy::new(loopback, &s.allowed_hosts, s.secure_cookies);
+        let router = crate::routes::router(state.clone(), addr, policy);
         let (tx, rx) = oneshot::channel::<()>();
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         let handle = tokio::spawn(async move {
@@ -44,7 +58,8 @@ impl Application {
                 .await
         });
         tracing::info!("chuda is listening on http://{addr}");
-        Ok(Self { addr, state, shutdown: Some(tx), handle })
+        let drain = std::time::Duration::from_secs(settings.sending.drain_secs);
+        Ok(Self { addr, state, shutdown: Some(tx), handle, drain })
     }
 
     pub fn url(&self) -> String {
@@ -58,11 +73,17 @@ impl Application {
         self.stop().await
     }
 
+    /// Stops accepting connections, lets the dispatcher record the answers of requests in
+    /// flight (bounded by `sending.drain_secs`), then closes the database.
     pub async fn stop(&mut self) -> anyhow::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        let drained = self.state.dispatcher.drain(self.drain).await;
         (&mut self.handle).await??;
+        if drained {
+            tracing::info!("in-flight vendor requests recorded; closing the database");
+        }
         self.state.db.close().await;
         Ok(())
     }
@@ -114,12 +135,27 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
         stats_cache: Arc::default(),
     };
     state.users_changed();
+    resume_imports(state.clone());
     dispatcher.kick().await?;
     if s.pull_receipts_secs > 0 {
         dispatcher.spawn_receipts_loop(std::time::Duration::from_secs(s.pull_receipts_secs));
     }
     app::sending::spawn_scheduler(state.clone());
     Ok(state)
+}
+
+/// Completes, in the background, imports that a stop cut short while they were being applied.
+fn resume_imports(state: ServerState) {
+    tokio::spawn(async move {
+        match engine::users::import::resume(&state.db).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(imports = n, "interrupted imports completed");
+                state.users_changed();
+            }
+            Err(e) => tracing::error!(error = %e, "cannot complete interrupted imports"),
+        }
+    });
 }
 
 /// The sandbox simulator: loopback, a free port, a password nobody needs to know.

@@ -253,7 +253,7 @@ async fn an_api_only_flow_sends_a_sandbox_campaign_to_completion() {
     assert_eq!(members, ["c0", "c1", "c2", "c3", "c5"], "cursor pages cover every member once");
     let body = json!({"name": "API 上海", "segment_id": seg_id, "vendor": "chuanglan", "signature": "示例商城",
         "content": "{$var}您好，积分活动开始了，拒收请回复R", "bindings": [{"attribute": "city", "fallback": "会员"}],
-        "start": true});
+        "window_start": "00:00", "window_end": "24:00", "start": true});
     let c = api.ok("POST", "/api/v1/campaigns", Some(body)).await;
     let id = c["id"].as_i64().expect("id");
     assert!(c["sandbox"].as_bool().expect("sandbox"), "{c}");

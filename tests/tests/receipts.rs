@@ -75,8 +75,8 @@ async fn pushed_reports_fill_the_ledger_stats_and_trace_once() {
         ("mobile", phone.as_str()),
         ("status", "MBBLACK"),
         ("statusDesc", "黑名单"),
-        ("reportTime", "2611251230"),
-        ("notifyTime", "261125123001"),
+        ("reportTime", "2912312359"),
+        ("notifyTime", "291231235901"),
     ];
     for _ in 0..2 {
         assert_eq!(callback(&app, &url, &report).await, (200, "OK".to_owned()));

@@ -10,7 +10,8 @@ pub async fn login(username: String, password: String) -> Result<Me, AppError> {
     use super::session::{audit, client_ip, set_cookie, state};
     let state = state()?;
     let keys = vec![format!("user:{}", username.trim().to_lowercase()), format!("ip:{}", client_ip())];
-    let delay = state.throttle.delay(&keys);
+    // Counted before the check, atomically: parallel guesses cannot share one free attempt.
+    let delay = state.throttle.attempt(&keys);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
@@ -23,7 +24,6 @@ pub async fn login(username: String, password: String) -> Result<Me, AppError> {
             Ok(Me { username: account.username, role: account.role.into() })
         }
         Err(engine::auth::AuthError::BadCredentials) => {
-            state.throttle.record_failure(&keys);
             tracing::warn!(ip = %client_ip(), "login failed");
             let typed: String = username.trim().chars().take(64).collect();
             audit(&state, &typed, "login_failed", &typed, "用户名或密码错误").await?;
@@ -54,11 +54,18 @@ pub async fn change_password(current: String, new_password: String, confirm: Str
     if new_password != confirm {
         return Err(AppError::field("confirm", "两次输入的新密码不一致").with_status());
     }
+    // The current password is a guessable secret too (a stolen session must not brute-force it).
+    let keys = vec![format!("password:{}", account.id)];
+    let delay = state.throttle.attempt(&keys);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     match engine::auth::change_password(&state.db, account.id, &token, &current, &new_password).await {
         Err(engine::auth::AuthError::BadCredentials) => Err(AppError::field("current", "当前密码不正确").with_status()),
-        other => {
-            other?;
+        Ok(()) => {
+            state.throttle.reset(&keys);
             super::session::audit(&state, &account.username, "password_change", &account.username, "").await
         }
+        Err(e) => Err(e.into()),
     }
 }

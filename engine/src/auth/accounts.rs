@@ -2,7 +2,7 @@
 //! Invariant: there is always at least one enabled admin — the check and the change are one
 //! SQL statement, so two admins demoting each other at the same moment cannot both succeed.
 
-use super::{check_new_password, hash_password, AuthError, Role};
+use super::{check_new_password, hash_password_blocking, AuthError, Role};
 use crate::{clock, Db};
 use sqlx::Row;
 
@@ -62,7 +62,7 @@ pub async fn create(db: &Db, username: &str, role: Role, password: &str, actor: 
          VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(username) DO NOTHING RETURNING id",
     )
     .bind(username)
-    .bind(hash_password(password)?)
+    .bind(hash_password_blocking(password).await?)
     .bind(role.as_str())
     .bind(now)
     .bind(now)
@@ -96,7 +96,7 @@ pub async fn set_disabled(db: &Db, id: i64, disabled: bool) -> Result<AccountInf
 /// Sets a new password chosen by an admin; every session of the account ends.
 pub async fn reset_password(db: &Db, id: i64, password: &str) -> Result<AccountInfo, AuthError> {
     check_new_password(password)?;
-    super::repo::set_password(db, id, &hash_password(password)?).await?;
+    super::repo::set_password(db, id, &hash_password_blocking(password).await?).await?;
     sqlx::query("DELETE FROM sessions WHERE account_id = ?").bind(id).execute(db).await?;
     get(db, id).await?.ok_or(AuthError::NotFound)
 }

@@ -53,6 +53,19 @@ pub fn hash_password(password: &str) -> Result<String, AuthError> {
     Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|_| AuthError::Hash)
 }
 
+/// Hashes on a blocking thread: argon2 takes tens of milliseconds of CPU, which must not
+/// stall the async workers serving other requests.
+pub async fn hash_password_blocking(password: &str) -> Result<String, AuthError> {
+    let p = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&p)).await.map_err(|_| AuthError::Hash)?
+}
+
+/// Verifies on a blocking thread (see [`hash_password_blocking`]).
+async fn verify_blocking(password: &str, hash: &str) -> bool {
+    let (p, h) = (password.to_owned(), hash.to_owned());
+    tokio::task::spawn_blocking(move || verify_password(&p, &h)).await.unwrap_or(false)
+}
+
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
@@ -97,7 +110,7 @@ pub async fn bootstrap_admin(db: &Db, configured: Option<&str>) -> Result<Bootst
             (p.clone(), Bootstrap::CreatedGenerated(p))
         }
     };
-    repo::insert_account(db, ADMIN_USERNAME, &hash_password(&password)?, "admin").await?;
+    repo::insert_account(db, ADMIN_USERNAME, &hash_password_blocking(&password).await?, "admin").await?;
     Ok(outcome)
 }
 
@@ -105,7 +118,7 @@ pub async fn bootstrap_admin(db: &Db, configured: Option<&str>) -> Result<Bootst
 pub async fn login(db: &Db, username: &str, password: &str) -> Result<(Account, String), AuthError> {
     let found = repo::find_by_username(db, username.trim()).await?;
     let hash = found.as_ref().map_or(decoy_hash(), |(_, h)| h.as_str());
-    let ok = verify_password(password, hash);
+    let ok = verify_blocking(password, hash).await;
     match found {
         Some((account, _)) if ok && !account.disabled => {
             let token = new_token();
@@ -135,11 +148,11 @@ pub async fn change_password(
     new: &str,
 ) -> Result<(), AuthError> {
     let hash = repo::password_hash(db, account_id).await?.ok_or(AuthError::BadCredentials)?;
-    if !verify_password(current, &hash) {
+    if !verify_blocking(current, &hash).await {
         return Err(AuthError::BadCredentials);
     }
     check_new_password(new)?;
-    repo::set_password(db, account_id, &hash_password(new)?).await?;
+    repo::set_password(db, account_id, &hash_password_blocking(new).await?).await?;
     repo::delete_other_sessions(db, account_id, &token_hash(keep_token)).await?;
     Ok(())
 }

@@ -16,29 +16,25 @@ pub struct LoginThrottle {
 }
 
 impl LoginThrottle {
-    /// How long the next attempt for these keys must wait (the longest of them).
-    pub fn delay(&self, keys: &[String]) -> Duration {
-        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        keys.iter()
-            .filter_map(|k| map.get(k))
-            .filter(|(_, at)| at.elapsed() < WINDOW)
-            .map(|(n, _)| delay_for(*n))
-            .max()
-            .unwrap_or(Duration::ZERO)
-    }
-
-    pub fn record_failure(&self, keys: &[String]) {
+    /// Counts an attempt for these keys *before* the password is checked and returns how long
+    /// it must wait first (the longest of the keys). The count and the check are one atomic
+    /// step, so parallel guesses each see the ones before them: the fourth of ten concurrent
+    /// attempts already waits. A success calls [`reset`](Self::reset).
+    pub fn attempt(&self, keys: &[String]) -> Duration {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() > 100_000 {
             map.retain(|_, (_, at)| at.elapsed() < WINDOW);
         }
+        let mut delay = Duration::ZERO;
         for k in keys {
             let entry = map.entry(k.clone()).or_insert((0, Instant::now()));
             if entry.1.elapsed() >= WINDOW {
                 entry.0 = 0;
             }
+            delay = delay.max(delay_for(entry.0));
             *entry = (entry.0 + 1, Instant::now());
         }
+        delay
     }
 
     pub fn reset(&self, keys: &[String]) {
@@ -62,22 +58,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_first_failures_are_free_then_delays_grow() {
+    fn the_first_attempts_are_free_then_delays_grow() {
         let t = LoginThrottle::default();
         let keys = vec!["user:admin".to_owned()];
         for _ in 0..FREE_ATTEMPTS {
-            assert_eq!(t.delay(&keys), Duration::ZERO);
-            t.record_failure(&keys);
+            assert_eq!(t.attempt(&keys), Duration::ZERO);
         }
-        assert_eq!(t.delay(&keys), Duration::from_secs(1));
-        t.record_failure(&keys);
-        assert_eq!(t.delay(&keys), Duration::from_secs(2));
+        assert_eq!(t.attempt(&keys), Duration::from_secs(1));
+        assert_eq!(t.attempt(&keys), Duration::from_secs(2));
         for _ in 0..10 {
-            t.record_failure(&keys);
+            t.attempt(&keys);
         }
-        assert_eq!(t.delay(&keys), MAX_DELAY);
+        assert_eq!(t.attempt(&keys), MAX_DELAY);
         t.reset(&keys);
-        assert_eq!(t.delay(&keys), Duration::ZERO);
+        assert_eq!(t.attempt(&keys), Duration::ZERO);
+    }
+
+    #[test]
+    fn concurrent_attempts_each_count() {
+        let t = std::sync::Arc::new(LoginThrottle::default());
+        let keys = vec!["ip:1.2.3.4".to_owned()];
+        let delays: Vec<Duration> = (0..10)
+            .map(|_| {
+                let (t, k) = (t.clone(), keys.clone());
+                std::thread::spawn(move || t.attempt(&k))
+            })
+            .map(|h| h.join().expect("thread"))
+            .collect();
+        let free = delays.iter().filter(|d| d.is_zero()).count();
+        assert_eq!(free, FREE_ATTEMPTS as usize, "only the free attempts skip the wait: {delays:?}");
     }
 
     #[test]
@@ -85,9 +94,9 @@ mod tests {
         let t = LoginThrottle::default();
         let ip = vec!["ip:1.2.3.4".to_owned()];
         for _ in 0..5 {
-            t.record_failure(&ip);
+            t.attempt(&ip);
         }
         let both = vec!["user:x".to_owned(), "ip:1.2.3.4".to_owned()];
-        assert_eq!(t.delay(&both), Duration::from_secs(4));
+        assert_eq!(t.attempt(&both), Duration::from_secs(4));
     }
 }

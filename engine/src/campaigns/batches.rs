@@ -20,8 +20,7 @@ pub struct Claimed {
 /// Inserts one planned request and its recipients (inside the snapshot transaction).
 pub async fn insert(
     tx: &mut Transaction<'_, Sqlite>,
-    campaign: i64,
-    seq: i64,
+    (install, campaign, seq): (&str, i64, i64),
     part: &[Planned],
 ) -> Result<(), CampaignError> {
     let rows: Vec<Vec<&str>> = part
@@ -34,7 +33,7 @@ pub async fn insert(
          VALUES (?, ?, ?, 'queued', ?, ?) RETURNING id",
     )
     .bind(campaign)
-    .bind(format!("c{campaign}s{seq}"))
+    .bind(format!("{install}c{campaign}s{seq}"))
     .bind(part.len() as i64)
     .bind(clock::now())
     .bind(seq)

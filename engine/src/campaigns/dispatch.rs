@@ -44,9 +44,8 @@ pub struct Dispatcher {
     /// Next free send slot per vendor.
     bucket: Mutex<std::collections::HashMap<&'static str, Instant>>,
     running: Mutex<HashSet<i64>>,
-    /// Serializes this process's dispatch writes: SQLite has one writer, and contending
-    /// connections would wait in its busy handler (sleeps of milliseconds) instead of a queue.
-    pub(super) writes: tokio::sync::Mutex<()>,
+    /// Set at shutdown: runners stop claiming, record what is in flight, then end.
+    draining: std::sync::atomic::AtomicBool,
 }
 
 impl Dispatcher {
@@ -57,7 +56,7 @@ impl Dispatcher {
             config,
             bucket: Mutex::default(),
             running: Mutex::default(),
-            writes: Default::default(),
+            draining: Default::default(),
         })
     }
 
@@ -66,12 +65,12 @@ impl Dispatcher {
     /// messages were marked unknown.
     pub async fn recover(&self) -> Result<u64, CampaignError> {
         let n = batches::recover(&self.db).await?;
-        sqlx::query(
-            "UPDATE campaigns SET status = 'draft', start_key = NULL, status_reason = '开始时进程退出，请重新开始' \
-             WHERE status = 'sending' AND planned IS NULL",
-        )
-        .execute(&self.db)
-        .await?;
+        let cut: Vec<i64> = sqlx::query_scalar("SELECT id FROM campaigns WHERE status = 'sending' AND planned IS NULL")
+            .fetch_all(&self.db)
+            .await?;
+        for id in cut {
+            super::repo::discard_snapshot(&self.db, id, "开始时进程退出，请重新开始", super::Status::Draft).await?;
+        }
         Ok(n)
     }
 
@@ -89,19 +88,43 @@ impl Dispatcher {
 
     /// Starts the runner of one campaign unless it is already running.
     pub fn spawn(self: &Arc<Self>, id: i64) {
-        if !self.running.lock().unwrap_or_else(|p| p.into_inner()).insert(id) {
+        if self.draining() || !self.running.lock().unwrap_or_else(|p| p.into_inner()).insert(id) {
             return;
         }
         let me = self.clone();
         tokio::spawn(async move {
-            if let Err(e) = me.run(id).await {
-                tracing::error!(campaign = id, error = %e, "dispatch loop failed");
-            }
-            me.running.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+            me.supervise(id).await;
             if let Err(e) = me.finish_if_done(id).await {
                 tracing::error!(campaign = id, error = %e, "cannot finish campaign");
             }
+            me.running.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
         });
+    }
+
+    /// Runs the runner of `id` until it ends normally; a runner that fails (or panics) before
+    /// or between requests is restarted with backoff while the campaign is still sending.
+    async fn supervise(self: &Arc<Self>, id: i64) {
+        let mut failures = 0u64;
+        loop {
+            let me = self.clone();
+            let outcome = tokio::spawn(async move { me.run(id).await }).await;
+            let error = match outcome {
+                Ok(Ok(())) => return,
+                Ok(Err(e)) => e.to_string(),
+                Err(panic) => format!("内部错误：{panic}"),
+            };
+            failures += 1;
+            tracing::error!(campaign = id, error = %error, "dispatch loop failed; restarting");
+            crate::health::failed(super::run::SERVICE, &format!("活动 {id} 的发送循环出错：{error}"));
+            tokio::time::sleep(crate::health::backoff(failures)).await;
+            let still = sqlx::query_scalar::<_, String>("SELECT status FROM campaigns WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.db)
+                .await;
+            if self.draining() || matches!(still, Ok(Some(s)) if s != "sending") {
+                return;
+            }
+        }
     }
 
     /// Pulls delivery reports for the accounts of every campaign that is sending or sent in the
@@ -149,7 +172,10 @@ impl Dispatcher {
         got: Result<Vec<crate::provider::Report>, ProviderError>,
     ) -> Result<(u64, u64), CampaignError> {
         match got {
-            Ok(reports) if !reports.is_empty() => super::receipts::store(&self.db, &reports).await,
+            // The vendor deleted these on its side when it returned them: retry until stored.
+            Ok(reports) if !reports.is_empty() => {
+                crate::health::retry_db("receipts", || super::receipts::store(&self.db, &reports)).await
+            }
             Ok(_) => Ok((0, 0)),
             Err(e) => {
                 tracing::warn!(campaign = id, code = %e.code, how, "fetching delivery reports failed");
@@ -167,7 +193,8 @@ impl Dispatcher {
         match got {
             Ok(replies) => {
                 for r in &replies {
-                    crate::ledger::inbound::store(&self.db, vendor, r)
+                    // Pulled replies are gone from the vendor: an opt-out must not be lost.
+                    crate::health::retry_db("receipts", || crate::ledger::inbound::store(&self.db, vendor, r))
                         .await
                         .map_err(|e| CampaignError::Invalid(format!("storing a reply failed: {e}")))?;
                 }
@@ -180,14 +207,37 @@ impl Dispatcher {
     /// Pulls receipts every `every` (the fallback when no push arrives).
     pub fn spawn_receipts_loop(self: &Arc<Self>, every: Duration) {
         let me = self.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(every).await;
-                if let Err(e) = me.pull_receipts().await {
-                    tracing::warn!(error = %e, "receipt loop failed");
-                }
-            }
+        crate::health::supervise("receipts", every, move || {
+            let me = me.clone();
+            async move { me.pull_receipts().await.map(|_| ()) }
         });
+    }
+
+    /// Shutdown: no runner claims another request; each waits for the vendor answers of the
+    /// requests it has in flight, records them, and ends. Returns whether every runner ended
+    /// within `limit` (requests still in flight after it become 结果未知 at the next start, as
+    /// after a crash — never resent).
+    pub async fn drain(&self, limit: Duration) -> bool {
+        self.draining.store(true, std::sync::atomic::Ordering::SeqCst);
+        let until = Instant::now() + limit;
+        loop {
+            let left = self.running.lock().unwrap_or_else(|p| p.into_inner()).len();
+            if left == 0 {
+                return true;
+            }
+            if Instant::now() >= until {
+                tracing::warn!(
+                    runners = left,
+                    "shutdown drain timed out; in-flight requests will be reconciled at start"
+                );
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    pub(super) fn draining(&self) -> bool {
+        self.draining.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Whether a runner is running for `id`.

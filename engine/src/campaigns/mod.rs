@@ -29,6 +29,7 @@ pub use repo::{
     cancel, create, due, get, hold, list, pause, progress, recipients_of, resume, start, wait_for_window, wake_due,
     Progress, RecipientRow,
 };
+pub use run::SERVICE as DISPATCH_SERVICE;
 
 use crate::compliance::{MessageKind, Window};
 use crate::provider::Content;

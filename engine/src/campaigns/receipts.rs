@@ -10,6 +10,7 @@ use crate::{clock, Db};
 /// Stores `reports`; returns (newly stored, messages of unknown requests settled).
 pub async fn store(db: &Db, reports: &[Report]) -> Result<(u64, u64), CampaignError> {
     let now = clock::now();
+    let _turn = crate::db::write_turn().await;
     let mut tx = db.begin().await?;
     let (mut stored, mut settled) = (0, 0);
     for r in reports {

@@ -2,6 +2,7 @@
 
 use super::plan::{plan, Planned, Reconciliation};
 use super::{batches, Binding, Campaign, CampaignError, CampaignInput, Status, Vendor};
+use crate::health::IsDbError;
 use crate::segments::Index;
 use crate::{clock, Db};
 use serde::{Deserialize, Serialize};
@@ -132,8 +133,8 @@ pub async fn list(db: &Db) -> Result<Vec<Campaign>, CampaignError> {
 }
 
 /// Starts a draft or scheduled campaign once per `key`: claims it (a tiny transaction, so a
-/// second tab or double click sees it taken), snapshots the recipients in one transaction, then
-/// marks it sending. Returns the reconciliation, or `None` when this key already started it.
+/// second tab or double click sees it taken), snapshots the recipients in short transactions, then
+/// marks it planned. Returns the reconciliation, or `None` when this key already started it.
 pub async fn start(index: &Index, db: &Db, id: i64, key: &str) -> Result<Option<Reconciliation>, CampaignError> {
     let claimed = sqlx::query(
         "UPDATE campaigns SET start_key = ?, status = 'sending', status_reason = '准备收件人', updated_at = ? \
@@ -170,30 +171,55 @@ pub async fn start(index: &Index, db: &Db, id: i64, key: &str) -> Result<Option<
     }
     match snapshot(index, db, &c).await {
         Ok(r) => Ok(Some(r)),
+        // A passing database fault leaves a scheduled campaign scheduled: the scheduler
+        // tries again instead of dropping it back to draft.
+        Err(e) if e.is_db_error() && c.scheduled_at.is_some() => {
+            tracing::warn!(campaign = id, error = %e, "scheduled start hit a database error; will retry");
+            let reason = "开始时数据库暂时不可用，将自动重试";
+            crate::health::retry_db("scheduler", || discard_snapshot(db, id, reason, Status::Scheduled)).await?;
+            Err(e)
+        }
         Err(e) => {
-            sqlx::query("UPDATE campaigns SET status = 'draft', start_key = NULL, status_reason = ? WHERE id = ?")
-                .bind(format!("开始失败：{e}"))
-                .bind(id)
-                .execute(db)
-                .await?;
+            let reason = format!("开始失败：{e}");
+            crate::health::retry_db("scheduler", || discard_snapshot(db, id, &reason, Status::Draft)).await?;
             Err(e)
         }
     }
 }
 
-/// Recipients and planned requests, in the snapshot transaction.
+/// Recipients and planned requests being written: each chunk of requests is its own short
+/// transaction (a 1M-recipient snapshot never holds the write lock for long). Until the final
+/// statement sets `planned`, the dispatcher ignores the campaign; a failed or interrupted
+/// snapshot is removed ([`discard_snapshot`]).
 struct Snapshot {
-    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    /// The installation id that prefixes request uids.
+    install: String,
     pending: Vec<Planned>,
+    held: Vec<Planned>,
     seq: i64,
+    /// Requests per transaction, adapted to the lock time.
+    per_tx: usize,
 }
 
 impl Snapshot {
-    async fn flush(&mut self, campaign: i64, size: usize, all: bool) -> Result<(), CampaignError> {
-        while self.pending.len() >= size || (all && !self.pending.is_empty()) {
-            let part: Vec<Planned> = self.pending.drain(..size.min(self.pending.len())).collect();
-            batches::insert(&mut self.tx, campaign, self.seq, &part).await?;
-            self.seq += 1;
+    async fn flush(&mut self, db: &Db, campaign: i64, size: usize, all: bool) -> Result<(), CampaignError> {
+        while self.pending.len() >= size * self.per_tx || (all && !(self.pending.is_empty() && self.held.is_empty())) {
+            let take = (size * self.per_tx).min(self.pending.len());
+            let part: Vec<Planned> = self.pending.drain(..take).collect();
+            let held = std::mem::take(&mut self.held);
+            let turn = crate::db::write_turn().await;
+            let started = std::time::Instant::now();
+            let mut tx = db.begin().await?;
+            batches::insert_excluded(&mut tx, campaign, &held).await?;
+            for request in part.chunks(size) {
+                batches::insert(&mut tx, (&self.install, campaign, self.seq), request).await?;
+                self.seq += 1;
+            }
+            tx.commit().await?;
+            let lock = started.elapsed();
+            drop(turn);
+            self.per_tx = crate::db::next_chunk(self.per_tx, lock, 1, 10_000usize.div_ceil(size).max(1) * 4);
+            crate::db::yield_to_writers(lock).await;
         }
         Ok(())
     }
@@ -201,7 +227,9 @@ impl Snapshot {
 
 async fn snapshot(index: &Index, db: &Db, c: &Campaign) -> Result<Reconciliation, CampaignError> {
     let size = c.vendor.max_batch(&c.content).max(1);
-    let state = Snapshot { tx: db.begin().await?, pending: Vec::new(), seq: 0 };
+    let install = crate::settings::install_id(db).await.map_err(|e| CampaignError::Invalid(e.to_string()))?;
+    let per_tx = 1_000usize.div_ceil(size);
+    let state = Snapshot { install, pending: Vec::new(), held: Vec::new(), seq: 0, per_tx };
     let state = std::sync::Arc::new(tokio::sync::Mutex::new(state));
     let id = c.id;
     let r = plan(index, db, c, |chunk: Vec<Planned>| {
@@ -209,16 +237,16 @@ async fn snapshot(index: &Index, db: &Db, c: &Campaign) -> Result<Reconciliation
         async move {
             let mut s = state.lock().await;
             let (send, held): (Vec<Planned>, Vec<Planned>) = chunk.into_iter().partition(|p| p.exclusion.is_none());
-            batches::insert_excluded(&mut s.tx, id, &held).await?;
+            s.held.extend(held);
             s.pending.extend(send);
-            s.flush(id, size, false).await
+            s.flush(db, id, size, false).await
         }
     })
     .await?;
     let state =
         std::sync::Arc::try_unwrap(state).map_err(|_| CampaignError::Invalid("snapshot still in use".into()))?;
     let mut state = state.into_inner();
-    state.flush(id, size, true).await?;
+    state.flush(db, id, size, true).await?;
     if r.messages == 0 {
         return Err(CampaignError::Invalid("没有可发送的号码：请检查分群、手机号属性和变量绑定".into()));
     }
@@ -231,15 +259,41 @@ async fn snapshot(index: &Index, db: &Db, c: &Campaign) -> Result<Reconciliation
     .bind(now)
     .bind(now)
     .bind(c.id)
-    .execute(&mut *state.tx)
+    .execute(db)
     .await?;
-    state.tx.commit().await?;
-    // The snapshot is the largest write of a campaign; fold it into the database file now, as
-    // part of starting, rather than in the first commits of the dispatcher.
-    if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(db).await {
-        tracing::warn!(error = %e, "checkpoint after the snapshot failed");
-    }
     Ok(r)
+}
+
+/// Removes the recipients and requests of a snapshot that did not complete, in short
+/// transactions, and puts the campaign back to `to` (draft or scheduled) with `reason`.
+pub async fn discard_snapshot(db: &Db, id: i64, reason: &str, to: Status) -> Result<(), CampaignError> {
+    for sql in [
+        "DELETE FROM recipients WHERE rowid IN (SELECT rowid FROM recipients WHERE campaign_id = ? LIMIT 5000)",
+        "DELETE FROM batch_payloads WHERE batch_id IN (SELECT b.id FROM batches b \
+         JOIN batch_payloads p ON p.batch_id = b.id WHERE b.campaign_id = ? LIMIT 1000)",
+        "DELETE FROM batches WHERE id IN (SELECT id FROM batches WHERE campaign_id = ? LIMIT 5000)",
+    ] {
+        loop {
+            let turn = crate::db::write_turn().await;
+            let started = std::time::Instant::now();
+            let n = sqlx::query(sql).bind(id).execute(db).await?.rows_affected();
+            let lock = started.elapsed();
+            drop(turn);
+            if n == 0 {
+                break;
+            }
+            crate::db::yield_to_writers(lock).await;
+        }
+    }
+    sqlx::query(
+        "UPDATE campaigns SET status = ?, start_key = NULL, status_reason = ? WHERE id = ? AND planned IS NULL",
+    )
+    .bind(to.as_str())
+    .bind(reason)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 async fn set_status(

@@ -10,6 +10,7 @@ use super::dispatch::Dispatcher;
 use super::gate::Gate;
 use super::{get, Campaign, CampaignError, Status};
 use crate::compliance::{self, MessageKind, Window};
+use crate::health::retry_db;
 use crate::provider::{Batch, ErrorClass, SmsProvider};
 use crate::Db;
 use std::sync::Arc;
@@ -18,10 +19,16 @@ use tokio::sync::mpsc;
 
 const STATUS_EVERY: Duration = Duration::from_millis(100);
 
+/// The service name runners report their health under.
+pub const SERVICE: &str = "dispatcher";
+
 async fn status_of(db: &Db, id: i64) -> Result<Option<Status>, CampaignError> {
-    let s: Option<String> =
-        sqlx::query_scalar("SELECT status FROM campaigns WHERE id = ?").bind(id).fetch_optional(db).await?;
-    Ok(s.as_deref().and_then(Status::parse))
+    retry_db(SERVICE, || async {
+        let s: Option<String> =
+            sqlx::query_scalar("SELECT status FROM campaigns WHERE id = ?").bind(id).fetch_optional(db).await?;
+        Ok(s.as_deref().and_then(Status::parse))
+    })
+    .await
 }
 
 /// The compliance rules one runner applies, re-read with the status.
@@ -33,7 +40,8 @@ struct Rules {
 
 impl Rules {
     async fn read(db: &Db, c: &Campaign) -> Result<Self, CampaignError> {
-        let policy = compliance::policy(db).await.map_err(|e| CampaignError::Invalid(e.to_string()))?;
+        let policy =
+            retry_db(SERVICE, || compliance::policy(db)).await.map_err(|e| CampaignError::Invalid(e.to_string()))?;
         let window = (c.kind == MessageKind::Marketing).then(|| c.window.unwrap_or(policy.window));
         Ok(Self { window, gate: Gate::for_kind(policy, c.kind) })
     }
@@ -71,7 +79,10 @@ impl Dispatcher {
                 Some((at, s)) if at.elapsed() < STATUS_EVERY => s,
                 _ => {
                     let s = status_of(&self.db, id).await? == Some(Status::Sending);
-                    rules = Rules::read(&self.db, &c).await?;
+                    // Database faults are retried inside; anything else keeps the rules in force.
+                    if let Ok(r) = Rules::read(&self.db, &c).await {
+                        rules = r;
+                    }
                     checked = Some((std::time::Instant::now(), s));
                     s
                 }
@@ -79,12 +90,13 @@ impl Dispatcher {
             let closed = rules.closed(crate::clock::now());
             if closed.is_some() && inflight == 0 && done.is_empty() {
                 if let Some((resume_at, reason)) = closed {
-                    super::wait_for_window(&self.db, id, resume_at, &reason).await?;
+                    retry_db(SERVICE, || super::wait_for_window(&self.db, id, resume_at, &reason)).await?;
                     tracing::info!(campaign = id, resume_at, "campaign held outside its send window");
                 }
                 return Ok(());
             }
-            let mut want = if sending && closed.is_none() { slots - inflight } else { 0 };
+            let draining = self.draining();
+            let mut want = if sending && closed.is_none() && !draining { slots - inflight } else { 0 };
             // The rate limit is taken *before* claiming, so a claimed request is sent at once
             // and a kill can only leave requests that were really in flight as unknown.
             if want > 0 && self.throttle(c.vendor.as_str(), want * size).await {
@@ -93,16 +105,19 @@ impl Dispatcher {
                     want = 0;
                 }
             }
-            let claimed = {
-                let _w = self.writes.lock().await;
-                batches::settle_and_claim(&self.db, id, &done, want, retry, rules.gate.as_ref()).await?
-            };
+            // Answers already received are never dropped: a database fault is retried until
+            // they are recorded (the vendor has accepted those messages).
+            let claimed = retry_db(SERVICE, || async {
+                let _turn = crate::db::write_turn().await;
+                batches::settle_and_claim(&self.db, id, &done, want, retry, rules.gate.as_ref()).await
+            })
+            .await?;
             let stop = done.iter().find_map(|(_, s)| match s {
                 Sent::Answered(Err(e)) if e.class == ErrorClass::Configuration && !e.outcome_unknown() => Some(e),
                 _ => None,
             });
             if let Some(e) = stop {
-                self.pause_for(id, e).await?;
+                retry_db(SERVICE, || self.pause_for(id, e)).await?;
                 checked = None;
             }
             done.clear();
@@ -111,10 +126,10 @@ impl Dispatcher {
                 tokio::spawn(Self::send(provider.clone(), c.clone(), b, tx.clone()));
             }
             if inflight == 0 {
-                if !sending {
+                if !sending || draining {
                     return Ok(());
                 }
-                match batches::next_retry_in(&self.db, id).await? {
+                match retry_db(SERVICE, || batches::next_retry_in(&self.db, id)).await? {
                     Some(wait) => {
                         tokio::time::sleep(Duration::from_secs(wait as u64).min(Duration::from_millis(500))).await;
                         continue;

@@ -84,7 +84,7 @@ const SELECT: &str = "SELECT m.id, m.campaign_id, c.name AS campaign_name, c.ven
      m.units, m.status, m.msg_id, m.code, m.reason, m.sent_at, m.submitted_at, m.batch_id, \
      rc.status AS r_status, rc.status_desc AS r_desc, rc.report_time AS r_time, rc.received_at AS r_at \
      FROM messages m JOIN campaigns c ON c.id = m.campaign_id LEFT JOIN users u ON u.id = m.user_rowid \
-     LEFT JOIN receipts rc ON rc.id = (SELECT MAX(id) FROM receipts WHERE msg_id = m.msg_id AND phone = m.phone) \
+     LEFT JOIN receipts rc ON rc.id = (SELECT id FROM receipts WHERE msg_id = m.msg_id AND phone = m.phone ORDER BY report_time DESC, id DESC LIMIT 1) \
      WHERE 1 = 1";
 
 const DELIVERED: &str = "('DELIVRD', 'DELIVERED')";
@@ -265,7 +265,7 @@ pub async fn resendable_phones(db: &Db, campaign: i64, timeout_secs: i64) -> Res
     let stale_before = clock::now() - timeout_secs;
     let rows = sqlx::query(
         "SELECT m.phone, m.status, m.code, m.submitted_at, rc.status AS r_status FROM messages m \
-         LEFT JOIN receipts rc ON rc.id = (SELECT MAX(id) FROM receipts WHERE msg_id = m.msg_id AND phone = m.phone) \
+         LEFT JOIN receipts rc ON rc.id = (SELECT id FROM receipts WHERE msg_id = m.msg_id AND phone = m.phone ORDER BY report_time DESC, id DESC LIMIT 1) \
          WHERE m.campaign_id = ? AND m.status IN ('submitted', 'failed')",
     )
     .bind(campaign)

@@ -45,7 +45,7 @@ pub fn carrier(phone: &str) -> &'static str {
 }
 
 const REPORTS: &str = "FROM receipts rc JOIN batches b ON b.msg_id = rc.msg_id AND b.campaign_id = ? \
-     WHERE rc.id = (SELECT MAX(id) FROM receipts WHERE msg_id = rc.msg_id AND phone = rc.phone)";
+     WHERE rc.id = (SELECT id FROM receipts r2 WHERE r2.msg_id = rc.msg_id AND r2.phone = rc.phone ORDER BY r2.report_time DESC, r2.id DESC LIMIT 1)";
 
 pub async fn campaign(db: &Db, id: i64, timeout_secs: i64) -> Result<Stats, super::LedgerError> {
     let mut s = Stats::default();

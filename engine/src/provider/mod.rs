@@ -5,6 +5,7 @@
 
 pub mod aliyun;
 pub mod chuanglan;
+pub mod egress;
 pub(crate) mod json;
 mod types;
 
@@ -93,9 +94,12 @@ pub struct Waiting {
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// One shared HTTP client (connection pooling, rustls).
+/// One shared HTTP client (connection pooling, rustls, no redirects, public targets only).
 pub fn http_client(timeout: Duration) -> reqwest::Client {
     reqwest::Client::builder()
+        // Never follow redirects and never connect to private networks (see `egress`).
+        .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(std::sync::Arc::new(egress::Resolver))
         .connect_timeout(CONNECT_TIMEOUT.min(timeout))
         .timeout(timeout)
         .user_agent(concat!("chuda/", env!("CARGO_PKG_VERSION")))

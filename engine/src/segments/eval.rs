@@ -122,6 +122,9 @@ pub async fn evaluate(
         if !columns.contains_key(&c.attribute) {
             let col = index.column(db, &c.attribute, universe.len).await?;
             let col = col.ok_or_else(|| SegmentError::Invalid(format!("属性“{}”不存在", c.attribute)))?;
+            if col.len() != universe.len {
+                return Err(SegmentError::Invalid("用户数据正在更新，请稍后重试".into()));
+            }
             columns.insert(c.attribute.clone(), col);
         }
     }

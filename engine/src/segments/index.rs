@@ -1,8 +1,9 @@
 //! The in-memory column index behind live segment counts. Each attribute used by a rule is
 //! loaded once from `user_values` into a dense column by user row id (text dictionary-coded,
 //! numbers and datetimes as f64, booleans as bytes) and reused until an import changes the
-//! data (`invalidate`). Counting a 3-condition rule over a million users is then a few tight
-//! loops over arrays instead of SQL over an attribute-value table.
+//! data (`invalidate`); a cached column is used only for the user range it was loaded for.
+//! Counting a 3-condition rule over a million users is then a few tight loops over arrays
+//! instead of SQL over an attribute-value table.
 
 use crate::users::AttrType;
 use crate::Db;
@@ -21,6 +22,21 @@ pub enum Column {
 pub struct LoadedColumn {
     pub ty: AttrType,
     pub data: Column,
+}
+
+impl LoadedColumn {
+    /// How many user row ids the column covers.
+    pub fn len(&self) -> usize {
+        match &self.data {
+            Column::Text { codes, .. } => codes.len(),
+            Column::Num(v) => v.len(),
+            Column::Bool(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// Which row ids are users, and which have a valid phone.
@@ -80,8 +96,10 @@ impl Index {
     /// The column of `attribute`, or `None` if no such attribute exists.
     pub async fn column(&self, db: &Db, attribute: &str, len: usize) -> Result<Option<Arc<LoadedColumn>>, sqlx::Error> {
         let generation = self.generation.load(Ordering::SeqCst);
+        // Keyed by generation *and* length: a column loaded for a shorter user range (a count
+        // that raced an import) is never served to a longer universe.
         if let Some((g, c)) = self.columns.lock().unwrap_or_else(|p| p.into_inner()).get(attribute) {
-            if *g == generation {
+            if *g == generation && c.len() == len {
                 return Ok(Some(c.clone()));
             }
         }

@@ -103,6 +103,31 @@ async fn imports_become_visible_after_invalidate() {
     assert_eq!(count(&ix, &db, &rule).await.expect("count").members, 2);
 }
 
+/// A count that read the universe before an import and loads its column after the
+/// invalidation caches a column shorter than the new universe: it must not be served to
+/// later counts (which used to index past its end).
+#[tokio::test]
+async fn a_column_loaded_for_a_shorter_user_range_is_not_reused() {
+    let (_d, db, ix) = seeded().await;
+    let before = ix.universe(&db).await.expect("universe");
+    let mut csv = b"user_id,city\n".to_vec();
+    for i in 0..200 {
+        csv.extend_from_slice(format!("n{i},广州\n").as_bytes());
+    }
+    let opts = ImportOptions {
+        format: Format::Csv,
+        encoding: Encoding::Auto,
+        types: HashMap::new(),
+        file_name: "more.csv".into(),
+        actor: "admin".into(),
+    };
+    run(&db, Box::new(std::io::Cursor::new(csv)), opts).await.expect("import");
+    ix.invalidate();
+    ix.column(&db, "city", before.len).await.expect("stale-length column");
+    let rule = c("city", Op::Eq, &["广州"]);
+    assert_eq!(count(&ix, &db, &rule).await.expect("count").members, 201);
+}
+
 #[tokio::test]
 async fn rule_and_list_segments_are_stored_counted_and_paged() {
     let (_d, db, ix) = seeded().await;

@@ -1,6 +1,6 @@
 //! The 阿里云 Aliyun vendor card: signature name, AccessKeyId and AccessKeySecret (sealed).
 
-use super::{collect, load, new_secret, secret, store, SettingsError};
+use super::{collect, load, new_secret_for_host, secret, store, SettingsError};
 use crate::secrets::MasterKey;
 use crate::validate;
 use crate::Db;
@@ -68,7 +68,8 @@ pub async fn view(db: &Db) -> Result<View, SettingsError> {
 }
 
 pub async fn save(db: &Db, key: &MasterKey, input: &Input) -> Result<View, SettingsError> {
-    let has_stored = view(db).await?.has_secret;
+    let stored = view(db).await?;
+    let has_stored = stored.has_secret;
     let mut errors = Vec::new();
     let signature = collect(validate::signature("signature", &input.signature), &mut errors);
     let key_id =
@@ -76,7 +77,12 @@ pub async fn save(db: &Db, key: &MasterKey, input: &Input) -> Result<View, Setti
     let endpoint_raw = if input.endpoint.trim().is_empty() { DEFAULT_ENDPOINT } else { input.endpoint.as_str() };
     let endpoint = collect(validate::host("endpoint", endpoint_raw), &mut errors);
     let secret_in = input.access_key_secret.as_deref();
-    let new = collect(new_secret("access_key_secret", "AccessKeySecret", secret_in, has_stored), &mut errors);
+    let changed =
+        endpoint.as_ref().is_some_and(|h| stored.config.as_ref().map(|c| c.endpoint.as_str()) != Some(h.host.as_str()));
+    let new = collect(
+        new_secret_for_host("access_key_secret", "AccessKeySecret", secret_in, has_stored, changed),
+        &mut errors,
+    );
     let (Some(signature), Some(access_key_id), Some(endpoint), Some(new)) = (signature, key_id, endpoint, new) else {
         return Err(SettingsError::Invalid(errors));
     };

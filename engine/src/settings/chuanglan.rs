@@ -4,7 +4,7 @@
 //! The send path is derived, not configured: `{$var}` in the content selects the variable
 //! endpoint (Chuanglan §5), otherwise the plain one (§4).
 
-use super::{collect, load, new_secret, secret, store, SettingsError};
+use super::{collect, load, new_secret_for_host, secret, store, SettingsError};
 use crate::secrets::MasterKey;
 use crate::validate::{self, FieldError};
 use crate::Db;
@@ -134,13 +134,14 @@ fn slot(
     (field, pw_field, label): (&str, &str, &str),
     account: &str,
     password: Option<&str>,
-    has_stored: bool,
+    (has_stored, host_changed): (bool, bool),
 ) -> Option<(String, Option<String>)> {
     if account.trim().is_empty() {
         return None;
     }
     let account = collect(validate::required_token(field, account, label, 64), errors)?;
-    let password = collect(new_secret(pw_field, &format!("{label}密码"), password, has_stored), errors)?;
+    let label = format!("{label}密码");
+    let password = collect(new_secret_for_host(pw_field, &label, password, has_stored, host_changed), errors)?;
     Some((account, password))
 }
 
@@ -152,19 +153,21 @@ pub async fn save(db: &Db, key: &MasterKey, input: &Input) -> Result<View, Setti
         errors.push(FieldError::new("account", "请至少填写一个账号：通知账号或营销账号"));
     }
     let host = collect(validate::host("host", &input.host), &mut errors);
+    let changed =
+        host.as_ref().is_some_and(|h| stored.config.as_ref().map(|c| c.host.as_str()) != Some(h.host.as_str()));
     let notify = slot(
         &mut errors,
         ("account", "password", "通知账号"),
         &input.account,
         input.password.as_deref(),
-        stored.has_password,
+        (stored.has_password, changed),
     );
     let market = slot(
         &mut errors,
         ("market_account", "market_password", "营销账号"),
         &input.market_account,
         input.market_password.as_deref(),
-        stored.has_market_password && stored.market_account.as_deref() == Some(input.market_account.trim()),
+        (stored.has_market_password && stored.market_account.as_deref() == Some(input.market_account.trim()), changed),
     );
     let options = match &input.options {
         Some(o) => check_options(o, &mut errors),

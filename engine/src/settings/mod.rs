@@ -46,6 +46,20 @@ pub async fn callback_token(db: &Db) -> Result<String, SettingsError> {
     Ok(repo::get_value(db, CALLBACK_TOKEN_KEY).await?.unwrap_or(token))
 }
 
+/// This installation's id (8 hex digits, created once): it prefixes every vendor request uid,
+/// so delivery reports meant for another installation, or for this one before its database
+/// was reset, never match a request here.
+pub async fn install_id(db: &Db) -> Result<String, SettingsError> {
+    const KEY: &str = "install_id";
+    if let Some(id) = repo::get_value(db, KEY).await? {
+        return Ok(id);
+    }
+    use rand::Rng;
+    let id = format!("{:08x}", rand::thread_rng().gen::<u32>());
+    repo::insert_value_if_absent(db, KEY, &id, clock::now()).await?;
+    Ok(repo::get_value(db, KEY).await?.unwrap_or(id))
+}
+
 /// Whether `candidate` is this installation's callback token (constant time).
 pub async fn is_callback_token(db: &Db, candidate: &str) -> Result<bool, SettingsError> {
     use subtle::ConstantTimeEq;
@@ -69,6 +83,22 @@ fn new_secret(field: &str, label: &str, raw: Option<&str>, has_stored: bool) -> 
         Some(s) if s.chars().any(char::is_control) => Err(FieldError::new(field, format!("{label}包含不可见字符"))),
         Some(s) => Ok(Some(s.to_owned())),
     }
+}
+
+/// Like `new_secret`, but a stored secret is kept only while the host it is sent to stays the
+/// same: a changed host asks for the secret again, so whoever can edit the card cannot send
+/// the stored password to a host of their choosing.
+fn new_secret_for_host(
+    field: &str,
+    label: &str,
+    raw: Option<&str>,
+    has_stored: bool,
+    host_changed: bool,
+) -> Result<Option<String>, FieldError> {
+    if has_stored && host_changed && raw.is_none_or(str::is_empty) {
+        return Err(FieldError::new(field, format!("接口地址已更改：为保护账号安全，请重新填写{label}")));
+    }
+    new_secret(field, label, raw, has_stored)
 }
 
 /// Collects the results of several field checks into values or all of their errors.

@@ -112,3 +112,29 @@ async fn the_marketing_account_has_its_own_sealed_password_and_sends_marketing()
     chuanglan::save(&db, &key, &input).await.expect("remove marketing");
     assert!(chuanglan::credentials_for(&db, &key, MessageKind::Marketing).await.expect("q").is_none());
 }
+
+#[tokio::test]
+async fn a_changed_host_asks_for_the_password_again() {
+    let (_d, db) = db().await;
+    let key = MasterKey::generate();
+    chuanglan::save(&db, &key, &card(Some("first-secret"))).await.expect("save");
+    let mut moved = card(None);
+    moved.host = "evil.example.com".into();
+    let Err(SettingsError::Invalid(errors)) = chuanglan::save(&db, &key, &moved).await else {
+        panic!("a new host without the password must be refused")
+    };
+    assert!(errors.iter().any(|e| e.field == "password" && e.message.contains("接口地址已更改")), "{errors:?}");
+    let creds = chuanglan::credentials(&db, &key).await.expect("q").expect("some");
+    assert_eq!(creds.config.host, "smssh1.253.com", "nothing changed");
+    moved.password = Some("second-secret".into());
+    chuanglan::save(&db, &key, &moved).await.expect("with the password it saves");
+}
+
+#[tokio::test]
+async fn private_and_link_local_hosts_are_refused() {
+    for host in ["10.1.2.3", "https://169.254.169.254/latest", "192.168.0.10:8080", "100.100.100.200"] {
+        let e = crate::validate::host("host", host).expect_err(host);
+        assert!(e.message.contains("内网"), "{host}: {}", e.message);
+    }
+    assert!(crate::validate::host("host", "http://127.0.0.1:9000").is_ok(), "the simulator stays reachable");
+}

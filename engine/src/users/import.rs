@@ -1,23 +1,37 @@
 //! Imports users from CSV or NDJSON: upsert by user id (new attributes are added, given
 //! values replace stored ones, other attributes stay untouched; empty cells change nothing).
-//! Bad rows are skipped with their line and reason. The whole import is one transaction:
-//! if the file turns out unreadable part-way (encoding, broken CSV), nothing is applied.
+//! Bad rows are skipped with their line and reason.
+//!
+//! Two phases, so no transaction ever waits on the upload: the file is read, typed and checked
+//! into a staging file while it arrives (no database lock held), then [`apply`] writes it in
+//! short transactions. A file that turns out unreadable part-way (encoding, broken CSV) is
+//! refused before anything is applied; an apply cut short by a crash is completed at the next
+//! start from the staging file. So an import is applied wholly or not at all.
+
+mod apply;
+mod staging;
 
 use super::read::{self, Msg, RawRow};
 use super::values::{self, AttrType, Value};
 use super::UsersError;
 use crate::Db;
 use serde::{Deserialize, Serialize};
-use sqlx::{Sqlite, Transaction};
+use sqlx::Sqlite;
+use staging::{Manifest, StagedRow};
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Read;
 
+pub use apply::resume;
 pub use read::{Encoding, Format};
 
 const INFER_ROWS: usize = 1000;
-const CHUNK: usize = 1000;
 const BAD_ROWS_KEPT: usize = 10_000;
+/// Most attributes an installation may have: each is a dense column over all users in the
+/// segment index (1M users × 500 attributes is already ~4 GB at worst).
+pub const MAX_ATTRIBUTES: usize = 500;
+/// Longest accepted cell (bytes): longer values are refused with the row.
+pub const MAX_CELL: usize = 4096;
 
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
@@ -51,20 +65,16 @@ pub struct ImportSummary {
     pub bad_rows: Vec<BadRow>,
 }
 
-/// A column of the file resolved to a catalog attribute.
-#[derive(Clone)]
-struct Column {
-    attr_id: i64,
-    ty: AttrType,
-}
-
 struct Run<'a> {
     opts: &'a ImportOptions,
     names: Vec<String>,
-    columns: Vec<Option<Column>>,
+    /// The type of each column after the id (`None` at index 0).
+    columns: Vec<Option<AttrType>>,
+    /// The catalog when the import started (name → type), and how many attributes it had.
+    catalog: HashMap<String, AttrType>,
     phone_attr: String,
     seen: HashSet<u64>,
-    pending: Vec<Pending>,
+    out: staging::Writer,
     summary: ImportSummary,
 }
 
@@ -83,10 +93,12 @@ pub async fn run_recorded(
         Ok(id) => id,
         Err(e) => return (None, Err(e)),
     };
-    let result = match apply(db, input, &opts).await {
-        Ok(mut summary) => {
+    let result = match stage(db, input, &opts, import_id).await {
+        Ok((mut summary, manifest)) => {
             summary.import_id = import_id;
-            super::repo::finish_import(db, import_id, &summary, None).await.map(|()| summary)
+            let applied = apply_staged(db, import_id, &mut summary, &manifest).await;
+            let _ = std::fs::remove_file(&manifest.file);
+            applied.map(|()| summary)
         }
         Err(e) => {
             let summary = ImportSummary { import_id, ..ImportSummary::default() };
@@ -94,6 +106,29 @@ pub async fn run_recorded(
         }
     };
     (Some(import_id), result)
+}
+
+/// Records the checked file as `applying` (so a crash resumes it), applies it, records `done`.
+async fn apply_staged(
+    db: &Db,
+    import_id: i64,
+    summary: &mut ImportSummary,
+    manifest: &Manifest,
+) -> Result<(), UsersError> {
+    let staged = serde_json::to_string(manifest).map_err(|e| UsersError::Invalid(e.to_string()))?;
+    super::repo::mark_applying(db, import_id, summary, &staged).await?;
+    match apply::apply(db, manifest).await {
+        Ok(new) => {
+            summary.users_new = new;
+            summary.users_updated = summary.rows_ok.saturating_sub(new + summary.duplicate_ids);
+            super::repo::finish_import(db, import_id, summary, None).await
+        }
+        Err(e @ UsersError::Invalid(_)) => {
+            super::repo::finish_import(db, import_id, summary, Some(&e.to_string())).await.and(Err(e))
+        }
+        // A database fault part-way: the record stays `applying` and the next start completes it.
+        Err(e) => Err(e),
+    }
 }
 
 /// The format a file name implies: `.ndjson`, `.jsonl` and `.json` are NDJSON, else CSV.
@@ -106,70 +141,91 @@ pub fn format_for(file_name: &str) -> Format {
     }
 }
 
-async fn apply(db: &Db, input: Box<dyn Read + Send>, opts: &ImportOptions) -> Result<ImportSummary, UsersError> {
+/// Reads and checks the whole file into a staging file; nothing is written to the database.
+async fn stage(
+    db: &Db,
+    input: Box<dyn Read + Send>,
+    opts: &ImportOptions,
+    import_id: i64,
+) -> Result<(ImportSummary, Manifest), UsersError> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(4096);
     let (format, encoding) = (opts.format, opts.encoding);
     let reader = tokio::task::spawn_blocking(move || read::run(input, format, encoding, tx));
     let phone_attr = crate::settings::phone_attribute(db).await.map_err(|e| UsersError::Invalid(e.to_string()))?;
-    let users_before = super::repo::count_users(db).await?;
-    let mut db_tx = db.begin().await?;
+    let catalog = {
+        let mut conn = db.acquire().await?;
+        super::repo::attributes_by_name(&mut conn).await?.into_iter().map(|(n, (_, t))| (n, t)).collect()
+    };
+    let out = staging::Writer::create(&crate::db::work_dir(db, "staging"), import_id)?;
     let mut run = Run {
         opts,
         names: Vec::new(),
         columns: Vec::new(),
+        catalog,
         phone_attr,
         seen: HashSet::new(),
-        pending: Vec::new(),
+        out,
         summary: ImportSummary::default(),
     };
-    let mut buffered: Vec<RawRow> = Vec::new();
-    let mut typed = false;
-    while let Some(msg) = rx.recv().await {
-        match msg {
-            Msg::Encoding(label) => run.summary.encoding = label.to_owned(),
-            Msg::Columns(names) => {
-                run.names = names;
-                if typed {
-                    run.resolve_columns(&mut db_tx, &[]).await?;
-                }
-            }
-            Msg::Bad { line, reason } => run.bad(line, reason),
-            Msg::Fatal(e) => return Err(UsersError::Invalid(e)),
-            Msg::Row(row) if !typed => {
-                buffered.push(row);
-                if buffered.len() >= INFER_ROWS {
-                    run.resolve_columns(&mut db_tx, &buffered).await?;
-                    typed = true;
-                    for r in std::mem::take(&mut buffered) {
-                        run.row(&mut db_tx, r).await?;
-                    }
-                }
-            }
-            Msg::Row(row) => run.row(&mut db_tx, row).await?,
-        }
-    }
+    let staged = run.read_all(&mut rx).await;
     let _ = reader.await;
-    if !typed {
-        run.resolve_columns(&mut db_tx, &buffered).await?;
-        for r in std::mem::take(&mut buffered) {
-            run.row(&mut db_tx, r).await?;
+    let path = run.out.path.clone();
+    let finished = staged.and_then(|()| {
+        if run.names.is_empty() {
+            return Err(UsersError::Invalid("文件没有表头".into()));
         }
-    }
-    run.flush(&mut db_tx).await?;
-    if run.names.is_empty() {
-        return Err(UsersError::Invalid("文件没有表头".into()));
-    }
-    sqlx::query("UPDATE users SET phone = NULL WHERE phone = ''").execute(&mut *db_tx).await?;
-    db_tx.commit().await?;
-    let users_after = super::repo::count_users(db).await?;
+        run.out.finish()
+    });
+    let file = match finished {
+        Ok(file) => file,
+        Err(e) => {
+            let _ = std::fs::remove_file(&path);
+            return Err(e);
+        }
+    };
+    let columns = run.names.iter().cloned().zip(run.columns.iter().copied()).collect();
     let mut s = run.summary;
     s.bad_rows.sort_by_key(|b| b.line);
-    s.users_new = (users_after - users_before).max(0) as u64;
-    s.users_updated = s.rows_ok.saturating_sub(s.users_new + s.duplicate_ids);
-    Ok(s)
+    Ok((s, Manifest { file, columns }))
 }
 
 impl Run<'_> {
+    async fn read_all(&mut self, rx: &mut tokio::sync::mpsc::Receiver<Msg>) -> Result<(), UsersError> {
+        let mut buffered: Vec<RawRow> = Vec::new();
+        let mut typed = false;
+        while let Some(msg) = rx.recv().await {
+            match msg {
+                Msg::Encoding(label) => self.summary.encoding = label.to_owned(),
+                Msg::Columns(names) => {
+                    self.names = names;
+                    if typed {
+                        self.resolve_columns(&[])?;
+                    }
+                }
+                Msg::Bad { line, reason } => self.bad(line, reason),
+                Msg::Fatal(e) => return Err(UsersError::Invalid(e)),
+                Msg::Row(row) if !typed => {
+                    buffered.push(row);
+                    if buffered.len() >= INFER_ROWS {
+                        self.resolve_columns(&buffered)?;
+                        typed = true;
+                        for r in std::mem::take(&mut buffered) {
+                            self.row(r)?;
+                        }
+                    }
+                }
+                Msg::Row(row) => self.row(row)?,
+            }
+        }
+        if !typed {
+            self.resolve_columns(&buffered)?;
+            for r in std::mem::take(&mut buffered) {
+                self.row(r)?;
+            }
+        }
+        Ok(())
+    }
+
     fn bad(&mut self, line: u64, reason: String) {
         self.summary.rows_total += 1;
         self.summary.rows_bad += 1;
@@ -178,29 +234,34 @@ impl Run<'_> {
         }
     }
 
-    /// Maps every column (after the id) to an attribute, creating new ones with the chosen
-    /// or inferred type. Existing attributes keep their type.
-    async fn resolve_columns(&mut self, tx: &mut Transaction<'_, Sqlite>, sample: &[RawRow]) -> Result<(), UsersError> {
-        let existing = super::repo::attributes_by_name(tx).await?;
-        for (idx, name) in self.names.iter().enumerate().skip(self.columns.len().max(1)) {
-            let (column, created) = match existing.get(name) {
-                Some((id, ty)) => (Column { attr_id: *id, ty: *ty }, false),
+    /// Types every column (after the id): existing attributes keep their type, new ones get
+    /// the chosen or inferred type (they are created when the import is applied).
+    fn resolve_columns(&mut self, sample: &[RawRow]) -> Result<(), UsersError> {
+        if self.columns.is_empty() {
+            self.columns.push(None);
+        }
+        for idx in self.columns.len()..self.names.len() {
+            let name = &self.names[idx];
+            let (ty, created) = match self.catalog.get(name) {
+                Some(ty) => (*ty, false),
                 None => {
+                    if self.catalog.len() >= MAX_ATTRIBUTES {
+                        return Err(UsersError::Invalid(format!(
+                            "属性数量超过上限 {MAX_ATTRIBUTES} 个（新属性“{name}”）：请只导入需要的列"
+                        )));
+                    }
                     let ty = self.opts.types.get(name).copied().unwrap_or_else(|| infer_column(sample, idx));
-                    let id = super::repo::insert_attribute(tx, name, ty).await?;
-                    (Column { attr_id: id, ty }, true)
+                    self.catalog.insert(name.clone(), ty);
+                    (ty, true)
                 }
             };
-            self.summary.attributes.push((name.clone(), column.ty, created));
-            while self.columns.len() < idx {
-                self.columns.push(None);
-            }
-            self.columns.push(Some(column));
+            self.summary.attributes.push((name.clone(), ty, created));
+            self.columns.push(Some(ty));
         }
         Ok(())
     }
 
-    async fn row(&mut self, tx: &mut Transaction<'_, Sqlite>, row: RawRow) -> Result<(), UsersError> {
+    fn row(&mut self, row: RawRow) -> Result<(), UsersError> {
         if row.id.is_empty() || row.id.chars().count() > 128 {
             self.bad(row.line, "用户ID为空或超过 128 个字符".into());
             return Ok(());
@@ -208,9 +269,13 @@ impl Run<'_> {
         let mut values = Vec::with_capacity(row.cells.len());
         let mut phone = None;
         for (idx, raw) in &row.cells {
-            let (Some(Some(col)), Some(name)) = (self.columns.get(*idx), self.names.get(*idx)) else { continue };
-            match values::parse(col.ty, raw) {
-                Ok(v) => values.push((col.attr_id, v)),
+            let (Some(Some(ty)), Some(name)) = (self.columns.get(*idx), self.names.get(*idx)) else { continue };
+            if raw.len() > MAX_CELL {
+                self.bad(row.line, format!("列“{name}”的值超过 {MAX_CELL} 字节"));
+                return Ok(());
+            }
+            match values::parse(*ty, raw) {
+                Ok(v) => values.push((*idx, v)),
                 Err(reason) => {
                     self.bad(row.line, format!("列“{name}”{reason}"));
                     return Ok(());
@@ -231,24 +296,8 @@ impl Run<'_> {
         if !self.seen.insert(h.finish()) {
             self.summary.duplicate_ids += 1;
         }
-        self.pending.push((row.id, values, phone));
-        if self.pending.len() >= CHUNK {
-            self.flush(tx).await?;
-        }
-        Ok(())
-    }
-
-    async fn flush(&mut self, tx: &mut Transaction<'_, Sqlite>) -> Result<(), UsersError> {
-        if self.pending.is_empty() {
-            return Ok(());
-        }
-        let rows = merge_duplicates(std::mem::take(&mut self.pending));
-        let ids = super::repo::upsert_users(tx, &rows).await?;
-        let mut values: Vec<(i64, i64, &Value)> = Vec::new();
-        for (id, (_, vals, _)) in ids.iter().zip(&rows) {
-            values.extend(vals.iter().map(|(attr, v)| (*attr, *id, v)));
-        }
-        super::repo::upsert_values(tx, &values).await
+        let staged: StagedRow = (row.id, values, phone);
+        self.out.row(&staged)
     }
 }
 
@@ -261,7 +310,7 @@ fn infer_column(sample: &[RawRow], idx: usize) -> AttrType {
 use super::repo::PendingUser as Pending;
 
 /// Within one chunk, later rows for the same id override earlier values attribute by attribute.
-fn merge_duplicates(rows: Vec<Pending>) -> Vec<Pending> {
+pub(super) fn merge_duplicates(rows: Vec<Pending>) -> Vec<Pending> {
     let mut index: HashMap<String, usize> = HashMap::with_capacity(rows.len());
     let mut out: Vec<Pending> = Vec::with_capacity(rows.len());
     for (id, vals, phone) in rows {

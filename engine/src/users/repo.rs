@@ -24,7 +24,8 @@ pub async fn finish_import(db: &Db, id: i64, s: &ImportSummary, error: Option<&s
     let bad = serde_json::to_string(&s.bad_rows).unwrap_or_else(|_| "[]".into());
     sqlx::query(
         "UPDATE imports SET encoding = ?, status = ?, rows_total = ?, rows_ok = ?, rows_bad = ?, users_new = ?, \
-         users_updated = ?, bad_rows = ?, error = ?, finished_at = ?, phones_invalid = ?, duplicate_ids = ? WHERE id = ?",
+         users_updated = ?, bad_rows = ?, error = ?, finished_at = ?, phones_invalid = ?, duplicate_ids = ?, \
+         staging = NULL WHERE id = ?",
     )
     .bind(&s.encoding)
     .bind(if error.is_some() { "failed" } else { "done" })
@@ -44,11 +45,49 @@ pub async fn finish_import(db: &Db, id: i64, s: &ImportSummary, error: Option<&s
     Ok(())
 }
 
+/// Records a checked import as being applied, with its counts and its staging manifest.
+pub async fn mark_applying(db: &Db, id: i64, s: &ImportSummary, staging: &str) -> Result<(), UsersError> {
+    finish_import(db, id, s, None).await?;
+    sqlx::query("UPDATE imports SET status = 'applying', staging = ?, finished_at = NULL WHERE id = ?")
+        .bind(staging)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// An import completed after a restart: `done`, its new users added to what was recorded.
+pub async fn finish_applied(db: &Db, id: i64, new: u64) -> Result<(), UsersError> {
+    sqlx::query(
+        "UPDATE imports SET status = 'done', staging = NULL, finished_at = ?, users_new = ?, \
+         users_updated = MAX(rows_ok - ? - duplicate_ids, 0) WHERE id = ?",
+    )
+    .bind(clock::now())
+    .bind(new as i64)
+    .bind(new as i64)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// An import that could not be completed after a restart.
+pub async fn fail_applying(db: &Db, id: i64, error: &str) -> Result<(), UsersError> {
+    sqlx::query("UPDATE imports SET status = 'failed', staging = NULL, error = ?, finished_at = ? WHERE id = ?")
+        .bind(error)
+        .bind(clock::now())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// The stored bad-row report of an import (for download).
 pub async fn import_bad_rows(db: &Db, id: i64) -> Result<Option<String>, UsersError> {
     Ok(sqlx::query_scalar("SELECT bad_rows FROM imports WHERE id = ?").bind(id).fetch_optional(db).await?)
 }
 
+#[cfg(test)]
 pub async fn count_users(db: &Db) -> Result<i64, UsersError> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db).await?)
 }

@@ -181,15 +181,24 @@ fn finish(
 
 fn csv_download(file_name: &str, body: String) -> Response {
     let disposition = format!("attachment; filename=\"{file_name}\"");
-    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)], body)
-        .into_response()
+    let headers = [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::CACHE_CONTROL, "no-store".to_owned()),
+    ];
+    (headers, body).into_response()
 }
 
+/// One CSV cell. Text that a spreadsheet would run as a formula (starting with = + - @, tab
+/// or CR) is neutralised with a leading `'` (OWASP CSV injection); plain numbers such as `-5`
+/// stay as they are.
 pub(super) fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err();
+    let s = if formula { format!("'{s}") } else { s.to_owned() };
+    if formula || s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_owned()
+        s
     }
 }
 
@@ -241,41 +250,63 @@ async fn export_members(
     };
     let columns: Vec<String> =
         query.columns.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect();
-    let mut out = String::from("\u{feff}user_id,phone");
-    columns.iter().for_each(|c| {
-        out.push(',');
-        out.push_str(&csv_cell(c));
-    });
-    out.push('\n');
-    let mut offset = 0;
-    loop {
-        let ids = bits.page(offset, 5_000);
-        if ids.is_empty() {
-            break;
-        }
-        offset += ids.len() as u64;
-        let rows = match engine::segments::users_by_rowid(&state.db, &ids).await {
-            Ok(r) => r,
-            Err(e) => return internal(&e),
-        };
-        let mut values = match engine::users::values_for(&state.db, &ids, &columns).await {
-            Ok(v) => v,
-            Err(e) => return internal(&e),
-        };
-        for r in rows {
-            let phone = r.phone.as_deref().map(engine::phone::mask).unwrap_or_default();
-            out.push_str(&format!("{},{}", csv_cell(&r.user_id), phone));
-            for c in &columns {
-                let v = values.remove(&(r.rowid, c.clone())).map(app::api::users::mask_if_phone).unwrap_or_default();
-                out.push(',');
-                out.push_str(&csv_cell(&v));
-            }
-            out.push('\n');
-        }
+    if columns.len() > 100 {
+        return (StatusCode::UNPROCESSABLE_ENTITY, "一次最多导出 100 个属性列").into_response();
     }
-    if let Err(e) = engine::users::audit(&state.db, &actor, "export_segment", &seg.name, &format!("{offset} 人")).await
-    {
+    let detail = format!("{} 人", bits.count());
+    if let Err(e) = engine::users::audit(&state.db, &actor, "export_segment", &seg.name, &detail).await {
         return internal(&e);
     }
-    csv_download(&format!("segment-{id}.csv"), out)
+    // Streamed 5,000 members at a time: memory stays flat however large the segment.
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<String, std::io::Error>>(2);
+    tokio::spawn(async move {
+        let mut head = String::from("\u{feff}user_id,phone");
+        columns.iter().for_each(|c| {
+            head.push(',');
+            head.push_str(&csv_cell(c));
+        });
+        head.push('\n');
+        if tx.send(Ok(head)).await.is_err() {
+            return;
+        }
+        let mut offset = 0;
+        loop {
+            let ids = bits.page(offset, 5_000);
+            if ids.is_empty() {
+                break;
+            }
+            offset += ids.len() as u64;
+            let chunk = member_rows(&state, &ids, &columns).await.map_err(std::io::Error::other);
+            let failed = chunk.is_err();
+            if tx.send(chunk).await.is_err() || failed {
+                break;
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
+    let disposition = format!("attachment; filename=\"segment-{id}.csv\"");
+    let headers = [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::CACHE_CONTROL, "no-store".to_owned()),
+    ];
+    (headers, axum::body::Body::from_stream(stream)).into_response()
+}
+
+/// CSV lines for the members `ids`: user id, masked phone, the columns (phone-like values masked).
+async fn member_rows(state: &ServerState, ids: &[i64], columns: &[String]) -> Result<String, String> {
+    let rows = engine::segments::users_by_rowid(&state.db, ids).await.map_err(|e| e.to_string())?;
+    let mut values = engine::users::values_for(&state.db, ids, columns).await.map_err(|e| e.to_string())?;
+    let mut out = String::with_capacity(rows.len() * 40);
+    for r in rows {
+        let phone = r.phone.as_deref().map(engine::phone::mask).unwrap_or_default();
+        out.push_str(&format!("{},{}", csv_cell(&r.user_id), phone));
+        for c in columns {
+            let v = values.remove(&(r.rowid, c.clone())).map(app::api::users::mask_if_phone).unwrap_or_default();
+            out.push(',');
+            out.push_str(&csv_cell(&v));
+        }
+        out.push('\n');
+    }
+    Ok(out)
 }

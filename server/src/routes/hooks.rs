@@ -2,7 +2,8 @@
 //! form some integrations use is accepted too), 创蓝 reply push (§8.2), 阿里云 SmsReport
 //! push (Aliyun §7, JSON array) and 阿里云 SmsUp reply push (JSON array). Replies that opt out
 //! (R, 退订 …) put their phone on the suppression list. Each URL carries this installation's unguessable token; a
-//! wrong token gets 403 and is logged with the peer address (never the token). Storing is
+//! wrong token gets 403 before the body is parsed and is logged (rate-limited) with the peer
+//! address, never the token. Storing is
 //! idempotent, so a report pushed twice, or pushed and also pulled, is applied once.
 
 use app::state::ServerState;
@@ -31,7 +32,7 @@ async fn authorize(state: &ServerState, token: &str, peer: SocketAddr, hook: &st
     match engine::settings::is_callback_token(&state.db, token).await {
         Ok(true) => Ok(()),
         Ok(false) => {
-            tracing::warn!(%peer, hook, "callback with a wrong token refused");
+            warn_wrong_token(peer, hook);
             Err((StatusCode::FORBIDDEN, "forbidden"))
         }
         Err(e) => {
@@ -39,6 +40,27 @@ async fn authorize(state: &ServerState, token: &str, peer: SocketAddr, hook: &st
             Err((StatusCode::INTERNAL_SERVER_ERROR, "internal error"))
         }
     }
+}
+
+/// Logs refused callbacks at most once per 10 s (with how many were refused meanwhile), so
+/// a scanner hammering the hooks cannot flood the log.
+fn warn_wrong_token(peer: SocketAddr, hook: &str) {
+    use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    static QUIET: AtomicU64 = AtomicU64::new(0);
+    let now = engine::clock::now();
+    let last = LAST.load(Ordering::Relaxed);
+    if now - last >= 10 && LAST.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+        let also = QUIET.swap(0, Ordering::Relaxed);
+        tracing::warn!(%peer, hook, also_refused = also, "callback with a wrong token refused");
+    } else {
+        QUIET.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// The body as JSON, parsed only after the token was checked.
+fn json_body(body: &[u8]) -> Option<Value> {
+    serde_json::from_slice(body).ok()
 }
 
 fn malformed(peer: SocketAddr, hook: &str, what: &str) -> Response {
@@ -80,13 +102,13 @@ async fn chuanglan_report_batch(
     State(state): State<ServerState>,
     Path(token): Path<String>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    body: Option<Json<Value>>,
+    body: axum::body::Bytes,
 ) -> Response {
     const HOOK: &str = "chuanglan-report";
     if let Err(r) = authorize(&state, &token, peer, HOOK).await {
         return r.into_response();
     }
-    let Some(Json(body)) = body else { return malformed(peer, HOOK, "a JSON body is required") };
+    let Some(body) = json_body(&body) else { return malformed(peer, HOOK, "a JSON body is required") };
     let list = body.get("reportList").cloned().unwrap_or(Value::Null);
     let reports = match engine::provider::chuanglan::reports::parse_pulled(&json!({"ret": 0, "result": list})) {
         Ok(r) if !r.is_empty() => r,
@@ -141,13 +163,15 @@ async fn aliyun_report(
     State(state): State<ServerState>,
     Path(token): Path<String>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    body: Option<Json<Value>>,
+    body: axum::body::Bytes,
 ) -> Response {
     const HOOK: &str = "aliyun-report";
     if let Err(r) = authorize(&state, &token, peer, HOOK).await {
         return r.into_response();
     }
-    let Some(Json(Value::Array(items))) = body else { return malformed(peer, HOOK, "a JSON array is required") };
+    let Some(Value::Array(items)) = json_body(&body) else {
+        return malformed(peer, HOOK, "a JSON array is required");
+    };
     let reports: Option<Vec<Report>> = items.iter().map(aliyun_element).collect();
     let Some(reports) = reports.filter(|r| !r.is_empty()) else {
         return malformed(peer, HOOK, "each report needs biz_id and phone_number");
@@ -166,13 +190,15 @@ async fn aliyun_reply(
     State(state): State<ServerState>,
     Path(token): Path<String>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    body: Option<Json<Value>>,
+    body: axum::body::Bytes,
 ) -> Response {
     const HOOK: &str = "aliyun-mo";
     if let Err(r) = authorize(&state, &token, peer, HOOK).await {
         return r.into_response();
     }
-    let Some(Json(Value::Array(items))) = body else { return malformed(peer, HOOK, "a JSON array is required") };
+    let Some(Value::Array(items)) = json_body(&body) else {
+        return malformed(peer, HOOK, "a JSON array is required");
+    };
     let replies: Option<Vec<_>> = items.iter().map(engine::ledger::inbound::from_aliyun_push).collect();
     let Some(replies) = replies.filter(|r| !r.is_empty()) else {
         return malformed(peer, HOOK, "each reply needs a valid phone_number and content");

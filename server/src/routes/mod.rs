@@ -4,10 +4,12 @@
 mod audience;
 mod guard;
 mod hooks;
+mod host_check;
 mod ledger;
 mod suppressions;
 
 pub(crate) use audience::audit_import;
+pub use host_check::HttpPolicy;
 
 use app::state::ServerState;
 use axum::Router;
@@ -21,7 +23,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// Largest request body accepted (forms and server-function calls).
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-pub fn router(state: ServerState, addr: SocketAddr) -> Router {
+pub fn router(state: ServerState, addr: SocketAddr, policy: HttpPolicy) -> Router {
     let options = LeptosOptions::builder()
         .output_name(app::OUTPUT_NAME)
         .site_root("target/site")
@@ -40,6 +42,7 @@ pub fn router(state: ServerState, addr: SocketAddr) -> Router {
         .with_state(state.clone());
     let hooks = hooks::routes().layer(RequestBodyLimitLayer::new(BODY_LIMIT)).with_state(state.clone());
     let api = crate::api::routes().with_state(state.clone());
+    let health = Router::new().route("/api/health", axum::routing::get(health));
     Router::new()
         .leptos_routes_with_context(&options, routes, context, move || app::shell(shell_options.clone()))
         .fallback(crate::assets::serve)
@@ -48,7 +51,11 @@ pub fn router(state: ServerState, addr: SocketAddr) -> Router {
         .merge(bulk)
         .merge(hooks)
         .merge(api)
+        .merge(health)
         .layer(axum::middleware::from_fn_with_state(state, guard::page_guard))
+        .layer(axum::middleware::from_fn(move |req, next| host_check::check(policy.clone(), req, next)))
+        // Personal data must not stay in browser or proxy caches; assets set their own policy.
+        .layer(header_layer(header::CACHE_CONTROL, "no-store"))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
@@ -59,6 +66,19 @@ pub fn router(state: ServerState, addr: SocketAddr) -> Router {
             "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
              object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
         ))
+}
+
+/// `GET /api/health`: the background services (dispatcher, scheduler, receipt pull) with
+/// their last failure; 503 while any of them is failing (for load balancers and monitoring).
+async fn health() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let ok = engine::health::all_ok();
+    let body = serde_json::json!({
+        "status": if ok { "ok" } else { "degraded" },
+        "services": engine::health::snapshot(),
+    });
+    let code = if ok { http::StatusCode::OK } else { http::StatusCode::SERVICE_UNAVAILABLE };
+    (code, [(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
 }
 
 fn header_layer(name: header::HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

@@ -181,6 +181,19 @@ fn vendor_label(c: &Campaign) -> String {
     }
 }
 
+/// The campaign's reason, plus a note when the sending service is failing right now.
+fn with_service_health(c: &Campaign) -> Option<String> {
+    let health = engine::health::snapshot();
+    let failing = health.get(engine::campaigns::DISPATCH_SERVICE).filter(|h| !h.ok);
+    match (c.status, failing.and_then(|h| h.last_error.clone())) {
+        (Status::Sending, Some(e)) => {
+            let note = format!("发送服务异常（{e}），正在自动重试");
+            Some(c.status_reason.as_ref().map_or(note.clone(), |r| format!("{r}；{note}")))
+        }
+        _ => c.status_reason.clone(),
+    }
+}
+
 pub fn row(c: &Campaign, p: &Progress) -> CampaignRow {
     let time = |t: Option<i64>| t.map(engine::clock::display);
     CampaignRow {
@@ -189,7 +202,7 @@ pub fn row(c: &Campaign, p: &Progress) -> CampaignRow {
         kind_label: c.kind.label().to_owned(),
         status: c.status.as_str().to_owned(),
         status_label: c.status.label().to_owned(),
-        status_reason: c.status_reason.clone(),
+        status_reason: with_service_health(c),
         vendor_label: vendor_label(c),
         sandbox: c.sandbox,
         planned: c.planned,

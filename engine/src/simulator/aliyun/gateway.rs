@@ -91,7 +91,11 @@ fn verify(s: &mut super::State, method: &str, p: &BTreeMap<String, String>) -> R
         return Err((
             StatusCode::BAD_REQUEST,
             "SignatureDoesNotMatch".into(),
-            "Specified signature is not matched with our calculation.".into(),
+            // Aliyun appends the string it signed; its SDKs split the message on this marker.
+            format!(
+                "Specified signature is not matched with our calculation. server string to sign is:{}",
+                sign::string_to_sign(method, p)
+            ),
         ));
     }
     if !fresh(&p["Timestamp"]) {

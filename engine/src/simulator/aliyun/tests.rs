@@ -147,3 +147,24 @@ async fn a_replayed_request_is_refused_as_a_used_nonce() {
         (Some("SignatureNonceUsed"), Some("dysmsapi.aliyuncs.com"))
     );
 }
+
+/// Aliyun ends the SignatureDoesNotMatch message with the string it signed; the official SDKs
+/// split on `server string to sign is:` and compare it with their own.
+#[tokio::test]
+async fn a_signature_mismatch_quotes_the_server_string_to_sign() {
+    let s = sim().await;
+    let mut p = BTreeMap::new();
+    p.insert("SignName".to_owned(), "示例商城".to_owned());
+    crate::provider::aliyun::sign::add_common(&mut p, "QuerySmsSign", "LTAIExampleKeyId");
+    let expected = crate::provider::aliyun::sign::string_to_sign("POST", &p);
+    let sig = crate::provider::aliyun::sign::sign("POST", &p, "wrong-secret");
+    p.insert("Signature".into(), sig);
+    let body = crate::provider::aliyun::sign::form_body(&p);
+    let answer = reqwest::Client::new().post(format!("{}/", s.url())).body(body).send().await.expect("send");
+    assert_eq!(answer.status(), 400);
+    let answer: serde_json::Value = answer.json().await.expect("json");
+    let message = answer["Message"].as_str().expect("message");
+    let quoted = message.split("server string to sign is:").nth(1).expect("the SDK's marker");
+    assert_eq!(quoted, expected);
+    assert!(!message.contains("wrong-secret"));
+}

@@ -156,3 +156,64 @@ async fn a_200_mb_file_is_streamed() {
     assert!(s.rows_bad > 1_500_000, "{}", s.rows_bad);
     assert_eq!(s.bad_rows.len(), BAD_ROWS_KEPT, "the kept report is bounded");
 }
+
+#[tokio::test]
+async fn an_apply_cut_short_is_completed_at_the_next_start() {
+    let (dir, db) = db().await;
+    let input = Box::new(std::io::Cursor::new(b"user_id,city\nu1,SH\nu2,BJ\n".to_vec()));
+    let id = super::super::repo::start_import(&db, &opts(Format::Csv)).await.expect("start");
+    let (summary, manifest) = stage(&db, input, &opts(Format::Csv), id).await.expect("stage");
+    assert!(manifest.file.starts_with(dir.path().join("staging")), "{:?}", manifest.file);
+    let staged = serde_json::to_string(&manifest).expect("json");
+    super::super::repo::mark_applying(&db, id, &summary, &staged).await.expect("applying");
+    // The process "dies" here: nothing applied yet; the next start finishes the import.
+    assert_eq!(crate::users::repo::count_users(&db).await.expect("count"), 0);
+    assert_eq!(resume(&db).await.expect("resume"), 1);
+    assert_eq!(attr(&db, "u2", "city").await.as_deref(), Some("BJ"));
+    let (status, new): (String, i64) = sqlx::query_as("SELECT status, users_new FROM imports WHERE id = ?")
+        .bind(id)
+        .fetch_one(&db)
+        .await
+        .expect("row");
+    assert_eq!((status.as_str(), new), ("done", 2));
+    assert!(!manifest.file.exists(), "the staging file is removed once applied");
+}
+
+#[tokio::test]
+async fn an_import_stopped_while_reading_is_failed_at_the_next_start() {
+    let (_d, db) = db().await;
+    let id = super::super::repo::start_import(&db, &opts(Format::Csv)).await.expect("start");
+    resume(&db).await.expect("resume");
+    let (status, error): (String, String) =
+        sqlx::query_as("SELECT status, error FROM imports WHERE id = ?").bind(id).fetch_one(&db).await.expect("row");
+    assert_eq!(status, "failed");
+    assert!(error.contains("未应用"), "{error}");
+}
+
+#[tokio::test]
+async fn too_many_attributes_are_refused_before_anything_is_written() {
+    let (_d, db) = db().await;
+    let mut nd = String::new();
+    for i in 0..=MAX_ATTRIBUTES {
+        nd.push_str(&format!("{{\"user_id\":\"u{i}\",\"k{i}\":1}}\n"));
+    }
+    let e = import(&db, nd.as_bytes(), Format::Ndjson).await.expect_err("refused");
+    assert!(e.to_string().contains("属性数量超过上限"), "{e}");
+    assert_eq!(crate::users::repo::count_users(&db).await.expect("count"), 0);
+    let attrs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attributes").fetch_one(&db).await.expect("n");
+    assert_eq!(attrs, 0, "no attribute is created by a refused file");
+}
+
+#[tokio::test]
+async fn a_large_import_is_applied_in_many_short_transactions() {
+    let (_d, db) = db().await;
+    let mut csv = b"user_id,phone,level\n".to_vec();
+    for i in 0..30_000 {
+        csv.extend_from_slice(format!("u{i},138{i:08},{}\n", i % 7).as_bytes());
+    }
+    let s = import(&db, &csv, Format::Csv).await.expect("import");
+    assert_eq!((s.rows_ok, s.users_new, s.users_updated), (30_000, 30_000, 0));
+    let again = import(&db, &csv, Format::Csv).await.expect("again");
+    assert_eq!((again.users_new, again.users_updated), (0, 30_000));
+    assert_eq!(attr(&db, "u29999", "level").await.as_deref(), Some("4"));
+}

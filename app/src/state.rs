@@ -6,11 +6,16 @@ use engine::secrets::MasterKey;
 use engine::Db;
 use std::sync::Arc;
 
+/// Most campaigns whose statistics are kept in `ServerState::stats_cache`.
+pub const STATS_CACHE_MAX: usize = 256;
+
 #[derive(Clone)]
 pub struct ServerState {
     pub db: Db,
     pub key: MasterKey,
     pub throttle: Arc<LoginThrottle>,
+    /// Full-phone lookups per account (see `api::lookups`).
+    pub lookups: Arc<engine::auth::RateLimit>,
     /// Adds `Secure` to the session cookie (set when served behind TLS).
     pub secure_cookies: bool,
     pub chuanglan: chuanglan::Client,

@@ -90,8 +90,10 @@ impl Application {
 }
 
 async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
-    std::fs::create_dir_all(&settings.storage.data_dir)?;
+    // The data directory holds the database (personal data) and the master key: owner only.
+    engine::secrets::private_dir(&settings.storage.data_dir)?;
     let db = engine::db::open(&settings.database_path()).await?;
+    restrict_database_file(&settings.database_path())?;
     let key = master_key(settings)?;
     let configured = Some(settings.auth.admin_password.as_str()).filter(|p| !p.is_empty());
     announce(engine::auth::bootstrap_admin(&db, configured).await?);
@@ -124,6 +126,7 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
         db: db.clone(),
         key,
         throttle: Arc::new(LoginThrottle::default()),
+        lookups: Arc::new(app::api::lookups::limiter()),
         secure_cookies: settings.server.secure_cookies,
         chuanglan,
         aliyun,
@@ -142,6 +145,21 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
     }
     app::sending::spawn_scheduler(state.clone());
     Ok(state)
+}
+
+/// `chuda.db` is created by SQLite with the process umask; make it owner-only (0600). SQLite
+/// gives its `-wal` and `-shm` files the database file's mode.
+fn restrict_database_file(path: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let p = std::path::PathBuf::from(p);
+        if p.exists() {
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(())
 }
 
 /// Completes, in the background, imports that a stop cut short while they were being applied.

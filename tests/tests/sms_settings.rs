@@ -71,11 +71,15 @@ async fn settings_survive_a_restart_and_the_secret_still_opens() {
 }
 
 #[tokio::test]
-async fn the_master_key_file_is_private() {
+async fn the_master_key_database_and_data_directory_are_private() {
     use std::os::unix::fs::PermissionsExt;
     let t = spawn_app().await;
     let meta = std::fs::metadata(t.dir.path().join("master.key")).expect("key file");
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    let db = std::fs::metadata(t.dir.path().join("chuda.db")).expect("database file");
+    assert_eq!(db.permissions().mode() & 0o777, 0o600, "the database is owner-only");
+    let dir = std::fs::metadata(t.dir.path()).expect("data dir");
+    assert_eq!(dir.permissions().mode() & 0o777, 0o700, "the data directory is owner-only");
 }
 
 #[tokio::test]

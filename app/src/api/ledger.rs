@@ -8,8 +8,11 @@ use leptos::server_fn::codec::Json;
 /// One page of the ledger, newest first.
 #[server(prefix = "/api", endpoint = "ledger/page", input = Json)]
 pub async fn load_ledger(query: LedgerQuery) -> Result<LedgerPage, AppError> {
-    let (state, _, _) = super::session::require_viewer().await?;
+    let (state, account, _) = super::session::require_viewer().await?;
     let filter = convert::filter(&query, 50)?;
+    if let Some(phone) = &filter.phone {
+        super::lookups::full_phone(&state, &account.username, phone, "发送记录").await?;
+    }
     let entries = engine::ledger::query::page(&state.db, &filter, state.receipt_timeout_secs).await?;
     let next = (entries.len() == 50).then(|| entries.last().map(|e| e.id)).flatten();
     let campaigns = engine::campaigns::list(&state.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
@@ -20,8 +23,12 @@ pub async fn load_ledger(query: LedgerQuery) -> Result<LedgerPage, AppError> {
 /// message `message` — with its timeline.
 #[server(prefix = "/api", endpoint = "ledger/trace", input = Json)]
 pub async fn trace_phone(phone: String, user_id: String, message: Option<i64>) -> Result<PhoneTrace, AppError> {
-    let (state, _, _) = super::session::require_viewer().await?;
+    let (state, account, _) = super::session::require_viewer().await?;
+    let typed = user_id.trim().is_empty() && message.is_none();
     let (phone, user) = convert::phone_for(&state, &phone, &user_id, message).await?;
+    if typed {
+        super::lookups::full_phone(&state, &account.username, &phone, "未收到排查").await?;
+    }
     let filter = engine::ledger::query::Filter { phone: Some(phone.clone()), limit: 50, ..Default::default() };
     let entries = engine::ledger::query::page(&state.db, &filter, state.receipt_timeout_secs).await?;
     let mut messages = Vec::with_capacity(entries.len());
@@ -51,11 +58,19 @@ pub async fn campaign_stats(id: i64) -> Result<StatsView, AppError> {
     let s = engine::ledger::stats::campaign(&state.db, id, state.receipt_timeout_secs).await?;
     let resendable = match s.failed + s.timeout {
         0 => 0,
-        _ => engine::ledger::query::resendable_phones(&state.db, id, state.receipt_timeout_secs).await?.len() as u64,
+        _ => engine::ledger::query::resendable_count(&state.db, id, state.receipt_timeout_secs).await?,
     };
     let stats = convert::stats(s, resendable);
     let entry =
         crate::state::CachedStats { at: std::time::Instant::now(), took: started.elapsed(), stats: stats.clone() };
+    // Bounded: the entries not read for longest go first (stale ones are worthless anyway).
+    if cache.len() >= crate::state::STATS_CACHE_MAX {
+        cache.retain(|_, c| c.fresh());
+        while cache.len() >= crate::state::STATS_CACHE_MAX {
+            let Some(oldest) = cache.iter().min_by_key(|(_, c)| c.at).map(|(k, _)| *k) else { break };
+            cache.remove(&oldest);
+        }
+    }
     cache.insert(id, entry);
     Ok(stats)
 }

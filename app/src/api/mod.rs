@@ -9,6 +9,8 @@ pub mod chuanglan;
 pub mod compliance;
 pub mod ledger;
 #[cfg(feature = "ssr")]
+pub mod lookups;
+#[cfg(feature = "ssr")]
 pub mod phones;
 pub mod segments;
 #[cfg(feature = "ssr")]

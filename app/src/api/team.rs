@@ -54,14 +54,21 @@ pub async fn list_tokens() -> Result<Vec<TokenRow>, AppError> {
     Ok(engine::auth::tokens::list(&state.db).await?.into_iter().map(convert::token).collect())
 }
 
-/// Creates a REST API token; the answer is the only place the full token ever appears.
+/// Creates a REST API token, valid for `days` (or until revoked); the answer is the only place
+/// the full token ever appears.
 #[server(prefix = "/api", endpoint = "tokens/create", input = Json)]
-pub async fn create_token(name: String, role: String) -> Result<NewToken, AppError> {
+pub async fn create_token(name: String, role: String, days: Option<u32>) -> Result<NewToken, AppError> {
     let (state, me, _) = super::session::require_admin().await?;
     let role = convert::role(&role)?;
-    let (id, token) =
-        engine::auth::tokens::create(&state.db, &name, role, &me.username).await.map_err(convert::account_error)?;
-    let detail = format!("角色：{}，前缀 {}", role.label(), &token[..10]);
+    if days.is_some_and(|d| d == 0 || d > 3650) {
+        return Err(AppError::field("days", "有效期应为 1–3650 天，或选择永不过期").with_status());
+    }
+    let expires_at = days.map(|d| engine::clock::now() + i64::from(d) * 86_400);
+    let (id, token) = engine::auth::tokens::create(&state.db, &name, role, &me.username, expires_at)
+        .await
+        .map_err(convert::account_error)?;
+    let until = expires_at.map_or("永不过期".to_owned(), |t| format!("有效至 {}", engine::clock::display(t)));
+    let detail = format!("角色：{}，前缀 {}，{until}", role.label(), &token[..10]);
     super::session::audit(&state, &me.username, "token_create", name.trim(), &detail).await?;
     Ok(NewToken { id, token })
 }

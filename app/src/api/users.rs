@@ -23,9 +23,12 @@ pub async fn import_result(id: i64) -> Result<ImportRow, AppError> {
 /// Finds users by user id, full phone, or the last 4+ digits of the phone.
 #[server(prefix = "/api", endpoint = "users/find", input = Json)]
 pub async fn find_users(query: String) -> Result<Vec<UserHit>, AppError> {
-    let (state, _, _) = super::session::require_viewer().await?;
+    let (state, account, _) = super::session::require_viewer().await?;
     if query.trim().is_empty() {
         return Err(AppError::field("query", "请输入用户 ID 或手机号").with_status());
+    }
+    if let Ok(phone) = engine::phone::normalize(&query) {
+        super::lookups::full_phone(&state, &account.username, &phone, "用户细查").await?;
     }
     let hits = engine::users::find_users(&state.db, &query, 50).await?;
     Ok(hits.into_iter().map(|(user_id, phone)| UserHit { user_id, phone_masked: phone.as_deref().map(mask) }).collect())

@@ -34,6 +34,10 @@ pub struct TokenRow {
     pub created_by: String,
     pub last_used: String,
     pub revoked: String,
+    /// `永不过期` or the expiry time.
+    pub expires: String,
+    /// Why a token that is not revoked does not work now (已过期, 创建者已停用), else empty.
+    pub inactive: String,
 }
 
 /// The full token, shown once.

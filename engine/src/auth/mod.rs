@@ -11,7 +11,7 @@ pub mod tokens;
 
 pub use repo::Account;
 pub use role::Role;
-pub use throttle::LoginThrottle;
+pub use throttle::{LoginThrottle, RateLimit};
 
 use crate::{clock, Db};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};

@@ -55,3 +55,21 @@ async fn changing_the_password_ends_other_sessions_only() {
     assert!(session_account(&db, &other).await.expect("q").is_none());
     assert!(login(&db, "admin", "a new long password").await.is_ok());
 }
+
+#[tokio::test]
+async fn tokens_stop_working_when_expired_or_while_their_creator_is_disabled() {
+    let (_d, db) = db().await;
+    bootstrap_admin(&db, Some("first-admin-password")).await.expect("boot");
+    let ops = accounts::create(&db, "ops-admin", Role::Admin, "long-enough-pass-1", "admin").await.expect("admin");
+    let (_, live) = tokens::create(&db, "crm", Role::Operator, "ops-admin", None).await.expect("token");
+    let (_, old) =
+        tokens::create(&db, "old", Role::Viewer, "ops-admin", Some(crate::clock::now() - 1)).await.expect("expired");
+    assert!(tokens::authenticate(&db, &live).await.expect("q").is_some());
+    assert!(tokens::authenticate(&db, &old).await.expect("q").is_none(), "expired");
+    accounts::set_disabled(&db, ops, true).await.expect("disable");
+    assert!(tokens::authenticate(&db, &live).await.expect("q").is_none(), "creator disabled");
+    let listed = tokens::list(&db).await.expect("list");
+    assert!(listed.iter().all(|t| t.creator_disabled), "the list says why");
+    accounts::set_disabled(&db, ops, false).await.expect("enable");
+    assert!(tokens::authenticate(&db, &live).await.expect("q").is_some(), "works again once re-enabled");
+}

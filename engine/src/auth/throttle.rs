@@ -45,6 +45,35 @@ impl LoginThrottle {
     }
 }
 
+/// A per-key budget of `max` actions per sliding `window` (full-phone lookups per account).
+pub struct RateLimit {
+    max: usize,
+    window: Duration,
+    hits: Mutex<HashMap<String, std::collections::VecDeque<Instant>>>,
+}
+
+impl RateLimit {
+    pub fn new(max: usize, window: Duration) -> Self {
+        Self { max, window, hits: Mutex::default() }
+    }
+
+    /// Counts one action for `key`; `Err(wait)` when the budget is spent (nothing counted).
+    pub fn take(&self, key: &str) -> Result<(), Duration> {
+        let mut map = self.hits.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let q = map.entry(key.to_owned()).or_default();
+        while q.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+            q.pop_front();
+        }
+        if q.len() >= self.max {
+            let oldest = q.front().copied().unwrap_or(now);
+            return Err(self.window.saturating_sub(now.duration_since(oldest)));
+        }
+        q.push_back(now);
+        Ok(())
+    }
+}
+
 fn delay_for(failures: u32) -> Duration {
     if failures < FREE_ATTEMPTS {
         return Duration::ZERO;
@@ -87,6 +116,14 @@ mod tests {
             .collect();
         let free = delays.iter().filter(|d| d.is_zero()).count();
         assert_eq!(free, FREE_ATTEMPTS as usize, "only the free attempts skip the wait: {delays:?}");
+    }
+
+    #[test]
+    fn a_rate_limit_allows_max_per_window_per_key() {
+        let r = RateLimit::new(2, Duration::from_secs(60));
+        assert!(r.take("a").is_ok() && r.take("a").is_ok());
+        assert!(r.take("a").is_err_and(|wait| wait > Duration::from_secs(50)));
+        assert!(r.take("b").is_ok(), "keys are separate");
     }
 
     #[test]

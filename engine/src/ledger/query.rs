@@ -262,26 +262,45 @@ pub fn resendable(category: Category, report: Option<&str>) -> bool {
 
 /// The phones of `campaign` whose messages a resend can help (see `resendable`).
 pub async fn resendable_phones(db: &Db, campaign: i64, timeout_secs: i64) -> Result<Vec<String>, super::LedgerError> {
+    let mut out = Vec::new();
+    resendable_each(db, campaign, timeout_secs, |phone| out.push(phone)).await?;
+    Ok(out)
+}
+
+/// How many phones of `campaign` a resend can help (streamed, nothing kept).
+pub async fn resendable_count(db: &Db, campaign: i64, timeout_secs: i64) -> Result<u64, super::LedgerError> {
+    let mut n = 0u64;
+    resendable_each(db, campaign, timeout_secs, |_| n += 1).await?;
+    Ok(n)
+}
+
+/// Calls `f` with each resendable phone, reading the campaign's messages as a stream so a
+/// million-message campaign is never loaded at once.
+async fn resendable_each(
+    db: &Db,
+    campaign: i64,
+    timeout_secs: i64,
+    mut f: impl FnMut(String),
+) -> Result<(), super::LedgerError> {
+    use futures::TryStreamExt;
     let stale_before = clock::now() - timeout_secs;
-    let rows = sqlx::query(
+    let mut rows = sqlx::query(
         "SELECT m.phone, m.status, m.code, m.submitted_at, rc.status AS r_status FROM messages m \
          LEFT JOIN receipts rc ON rc.id = (SELECT id FROM receipts WHERE msg_id = m.msg_id AND phone = m.phone ORDER BY report_time DESC, id DESC LIMIT 1) \
          WHERE m.campaign_id = ? AND m.status IN ('submitted', 'failed')",
     )
     .bind(campaign)
-    .fetch_all(db)
-    .await?;
-    let mut out = Vec::new();
-    for r in rows {
+    .fetch(db);
+    while let Some(r) = rows.try_next().await? {
         let report: Option<String> = r.try_get("r_status")?;
         let stale = r.try_get::<Option<i64>, _>("submitted_at")?.is_some_and(|t| t < stale_before);
         let code: Option<String> = r.try_get("code")?;
         let category = categorize(&r.try_get::<String, _>("status")?, code.as_deref(), report.as_deref(), stale);
         if resendable(category, report.as_deref()) {
-            out.push(r.try_get("phone")?);
+            f(r.try_get("phone")?);
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The phone and user id of one message (so links can name a message, not a phone).

@@ -79,4 +79,44 @@ mod tests {
             assert!(allowed(good.parse().expect("ip")), "{good}");
         }
     }
+
+    /// A vendor endpoint answering 307 towards another host must not get the password body
+    /// re-sent there.
+    #[tokio::test]
+    async fn redirects_are_not_followed() {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let hits = std::sync::Arc::new(AtomicU64::new(0));
+        let counted = hits.clone();
+        let thief = axum::Router::new().fallback(move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+            async { "{\"code\":\"0\",\"balance\":\"1\"}" }
+        });
+        let thief_addr = serve(thief).await;
+        let target = format!("http://{thief_addr}/steal");
+        let redirecting = axum::Router::new().fallback(move || {
+            let target = target.clone();
+            async move { (axum::http::StatusCode::TEMPORARY_REDIRECT, [(axum::http::header::LOCATION, target)]) }
+        });
+        let addr = serve(redirecting).await;
+        let creds = crate::settings::chuanglan::Credentials {
+            config: crate::settings::chuanglan::Config {
+                signature: "示例商城".into(),
+                account: "N1234567".into(),
+                host: addr.to_string(),
+                plain_http: true,
+                options: Default::default(),
+            },
+            password: "secret-password".into(),
+        };
+        let e = crate::provider::chuanglan::Client::default().balance(&creds).await.expect_err("a 307 is an error");
+        assert_eq!(e.code, "http-307");
+        assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing reached the redirect target");
+    }
+
+    async fn serve(router: axum::Router) -> SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        addr
+    }
 }

@@ -107,6 +107,26 @@ pub fn http_client(timeout: Duration) -> reqwest::Client {
         .unwrap_or_default()
 }
 
+/// Largest vendor answer read (bytes); vendor answers are a few KB, a pull of 100 reports
+/// well under 100 KB.
+pub const MAX_ANSWER: usize = 4 * 1024 * 1024;
+
+/// Reads a vendor answer, refusing one larger than [`MAX_ANSWER`] instead of buffering it.
+pub(crate) async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, ProviderError> {
+    let mut out = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(&e))? {
+        if out.len() + chunk.len() > MAX_ANSWER {
+            return Err(ProviderError::new(
+                ErrorClass::Retryable,
+                "oversized",
+                "接口返回的内容过大，已拒绝读取；请确认接口地址填写正确",
+            ));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
 /// Maps a transport failure. A timeout after sending may mean the vendor accepted the
 /// request; callers that submit messages must reconcile rather than resend (Chuanglan §9 notes).
 pub(crate) fn transport_error(e: &reqwest::Error) -> ProviderError {

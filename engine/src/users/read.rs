@@ -62,9 +62,33 @@ pub fn run(input: Box<dyn Read + Send>, format: Format, encoding: Encoding, tx: 
     } else {
         Box::new(DecodeReaderBytesBuilder::new().encoding(Some(encoding_rs::GBK)).build(buffered))
     };
+    let reader: Box<dyn Read + Send> = Box::new(LineGuard { inner: reader, since_newline: 0 });
     match format {
         Format::Csv => csv_rows(reader, &tx),
         Format::Ndjson => ndjson_rows(reader, &tx),
+    }
+}
+
+/// Longest physical line accepted (bytes): a file without line breaks would otherwise be
+/// buffered whole by the record reader.
+pub const MAX_LINE: usize = 1024 * 1024;
+
+/// Fails the read once a line grows past [`MAX_LINE`].
+struct LineGuard {
+    inner: Box<dyn Read + Send>,
+    since_newline: usize,
+}
+
+impl Read for LineGuard {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            self.since_newline = if b == b'\n' { 0 } else { self.since_newline + 1 };
+            if self.since_newline > MAX_LINE {
+                return Err(std::io::Error::other("有一行超过 1 MB，文件可能不是逐行的 CSV/NDJSON"));
+            }
+        }
+        Ok(n)
     }
 }
 

@@ -227,6 +227,9 @@ pub async fn list_messages(
         ..Default::default()
     };
     let filter = app::api::ledger::filter(&query, limit + 1)?;
+    if let Some(phone) = &filter.phone {
+        app::api::lookups::full_phone(&state, &caller.actor(), phone, "API 发送记录").await?;
+    }
     let rows = engine::ledger::query::page(&state.db, &filter, state.receipt_timeout_secs).await?;
     let next = (rows.len() > limit as usize).then(|| cursor::encode(rows[limit as usize - 1].id));
     let items = rows.into_iter().take(limit as usize).map(message).collect();

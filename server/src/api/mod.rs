@@ -43,11 +43,17 @@ impl Modify for BearerToken {
     }
 }
 
+/// Largest body of every API call but the user upsert.
+pub const API_BODY_LIMIT: usize = 1024 * 1024;
+
 /// The API routes and the document describing exactly them.
 pub fn api() -> (Router<ServerState>, utoipa::openapi::OpenApi) {
-    // The batch upsert needs large bodies; a body is read only after the token is checked.
-    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    // Only the batch upsert takes large bodies; a body is read only after the token is checked.
+    let upsert = OpenApiRouter::new()
         .routes(routes!(users::upsert_users))
+        .layer(axum::extract::DefaultBodyLimit::max(users::UPSERT_LIMIT));
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(upsert)
         .routes(routes!(users::get_user))
         .routes(routes!(users::list_attributes))
         .routes(routes!(segments::list_segments, segments::create_segment))
@@ -63,7 +69,7 @@ pub fn api() -> (Router<ServerState>, utoipa::openapi::OpenApi) {
         .routes(routes!(suppressions::list_suppressions, suppressions::add_suppressions))
         .routes(routes!(suppressions::remove_suppression))
         .split_for_parts();
-    (router.layer(axum::extract::DefaultBodyLimit::max(users::UPSERT_LIMIT)), doc)
+    (router.layer(axum::extract::DefaultBodyLimit::max(API_BODY_LIMIT)), doc)
 }
 
 /// The API plus its document and docs page (both public: they describe, they hold nothing).

@@ -13,8 +13,9 @@ use engine::users::import::{self, Encoding, Format, ImportOptions};
 use engine::users::values::Value;
 use http::HeaderMap;
 
-/// Largest accepted upsert body (about 100,000 typical users).
-pub const UPSERT_LIMIT: usize = 64 * 1024 * 1024;
+/// Largest accepted upsert body (about 25,000 typical users); larger loads go through the
+/// streamed file import of the 用户 page or `chuda import users`.
+pub const UPSERT_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Upserts users: a JSON array, or NDJSON with `Content-Type: application/x-ndjson`. The
 /// batch is one transaction: a failure writes nothing; malformed records are skipped and
@@ -101,11 +102,15 @@ pub async fn get_user(
     }))
 }
 
-/// Typed values keep their type; text that is a mobile number is masked.
+/// Typed values keep their type; a value that is a mobile number (text or number) is masked.
 fn json_value(v: Value) -> serde_json::Value {
     match v {
         Value::Text(s) => serde_json::Value::String(app::api::users::mask_if_phone(s)),
-        Value::Num(n) => serde_json::json!(n),
+        // A mobile number stored as a number is masked like one stored as text.
+        Value::Num(n) => match engine::phone::normalize(&Value::Num(n).display()) {
+            Ok(phone) => serde_json::Value::String(engine::phone::mask(&phone)),
+            Err(_) => serde_json::json!(n),
+        },
         Value::Bool(b) => serde_json::Value::Bool(b),
         Value::Time(t) => serde_json::json!(t),
     }

@@ -97,17 +97,22 @@ async fn upload(State(state): State<ServerState>, req: Request) -> Response {
         };
         match field.name() {
             Some("encoding") => {
-                encoding = match field.text().await.unwrap_or_default().as_str() {
+                let text = match small_field(field).await {
+                    Ok(t) => t,
+                    Err(m) => return rejected(&headers, &m),
+                };
+                encoding = match text.as_str() {
                     "gbk" => Encoding::Gbk,
                     "utf8" => Encoding::Utf8,
                     _ => Encoding::Auto,
                 }
             }
-            Some("types") => match engine::users::values::parse_type_overrides(&field.text().await.unwrap_or_default())
-            {
-                Ok(t) => types = t,
-                Err(m) => return rejected(&headers, &m),
-            },
+            Some("types") => {
+                match small_field(field).await.and_then(|t| engine::users::values::parse_type_overrides(&t)) {
+                    Ok(t) => types = t,
+                    Err(m) => return rejected(&headers, &m),
+                }
+            }
             Some("file") => {
                 let file_name = field.file_name().unwrap_or("upload.csv").to_owned();
                 let audited = (actor.clone(), file_name.clone());
@@ -134,6 +139,19 @@ async fn upload(State(state): State<ServerState>, req: Request) -> Response {
             _ => {}
         }
     }
+}
+
+/// A form field other than the file, read up to 64 KB (a larger one is refused, not buffered).
+async fn small_field(mut field: axum::extract::multipart::Field<'_>) -> Result<String, String> {
+    const MAX: usize = 64 * 1024;
+    let mut out = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| format!("上传内容无法解析：{e}"))? {
+        if out.len() + chunk.len() > MAX {
+            return Err("表单字段过长（上限 64 KB）".into());
+        }
+        out.extend_from_slice(&chunk);
+    }
+    String::from_utf8(out).map_err(|_| "表单字段不是 UTF-8 文本".into())
 }
 
 /// Records the import and its outcome in the audit log.
@@ -309,4 +327,20 @@ async fn member_rows(state: &ServerState, ids: &[i64], columns: &[String]) -> Re
         out.push('\n');
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_as_formulas_are_neutralised() {
+        assert_eq!(csv_cell("=HYPERLINK(\"http://x\",\"点我\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\"");
+        for risky in ["+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(csv_cell(risky).starts_with("\"'"), "{risky:?} → {}", csv_cell(risky));
+        }
+        assert_eq!(csv_cell("-12.5"), "-12.5", "plain negative numbers stay numbers");
+        assert_eq!(csv_cell("上海, 浦东"), "\"上海, 浦东\"");
+        assert_eq!(csv_cell("plain"), "plain");
+    }
 }

@@ -51,6 +51,11 @@ async fn export(State(state): State<ServerState>, headers: HeaderMap, Query(q): 
         Ok(f) => f,
         Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
     };
+    if let Some(phone) = filter.phone.clone() {
+        if let Err(e) = app::api::lookups::full_phone(&state, &actor, &phone, "导出发送记录").await {
+            return (StatusCode::TOO_MANY_REQUESTS, e.to_string()).into_response();
+        }
+    }
     if let Err(e) = engine::users::audit(&state.db, &actor, "export_ledger", "发送记录", "导出发送记录 CSV").await
     {
         return internal(&e);

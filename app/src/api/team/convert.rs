@@ -33,6 +33,12 @@ pub fn token(t: TokenInfo) -> TokenRow {
         created_by: t.created_by,
         last_used: time(t.last_used_at),
         revoked: time(t.revoked_at),
+        expires: t.expires_at.map_or_else(|| "永不过期".to_owned(), engine::clock::display),
+        inactive: match (t.expires_at, t.creator_disabled) {
+            (Some(at), _) if at <= engine::clock::now() => "已过期".into(),
+            (_, true) => "创建者已停用，令牌暂不可用".into(),
+            _ => String::new(),
+        },
     }
 }
 

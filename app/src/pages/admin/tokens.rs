@@ -14,6 +14,7 @@ pub fn TokensPage() -> impl IntoView {
     let list = Resource::new(move || tick.get(), |_| list_tokens());
     let name = RwSignal::new(String::new());
     let role = RwSignal::new("operator".to_owned());
+    let days = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let status = RwSignal::new(None::<Result<String, String>>);
     let created = RwSignal::new(None::<String>);
@@ -43,7 +44,7 @@ pub fn TokensPage() -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        create.dispatch(CreateToken { name: name.get(), role: role.get() });
+        create.dispatch(CreateToken { name: name.get(), role: role.get(), days: days.get().parse().ok() });
     };
     view! {
         <Title text="API 令牌 · 触达"/>
@@ -60,6 +61,16 @@ pub fn TokensPage() -> impl IntoView {
                 <label for="f-token-role">"角色"</label>
                 <select id="f-token-role" on:change=move |ev| role.set(event_target_value(&ev))>{super::role_options()}</select>
             </div>
+            <div class="field">
+                <label for="f-token-days">"有效期"</label>
+                <select id="f-token-days" on:change=move |ev| days.set(event_target_value(&ev))>
+                    <option value="">"永不过期"</option>
+                    <option value="30">"30 天"</option>
+                    <option value="90">"90 天"</option>
+                    <option value="365">"1 年"</option>
+                </select>
+                <p class="help">"创建令牌的管理员被停用后，其创建的令牌随即失效；重新启用后恢复。"</p>
+            </div>
             <button type="submit" class="primary" disabled=move || create.pending().get()>"创建令牌"</button>
             {move || created.get().map(|t| view! {
                 <div class="notice ok" id="new-token-value">
@@ -75,7 +86,7 @@ pub fn TokensPage() -> impl IntoView {
                     Ok(rows) if rows.is_empty() => view! { <p class="card muted">"还没有令牌。"</p> }.into_any(),
                     Ok(rows) => view! {
                         <table class="grid card" id="tokens">
-                            <thead><tr><th>"名称"</th><th>"角色"</th><th>"前缀"</th><th>"创建"</th><th>"最近使用"</th><th>"状态"</th></tr></thead>
+                            <thead><tr><th>"名称"</th><th>"角色"</th><th>"前缀"</th><th>"创建"</th><th>"最近使用"</th><th>"有效期"</th><th>"状态"</th></tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|t| {
                                     let id = t.id;
@@ -87,7 +98,9 @@ pub fn TokensPage() -> impl IntoView {
                                             <td><code>{t.prefix}"…"</code></td>
                                             <td>{t.created}"（"{t.created_by}"）"</td>
                                             <td>{t.last_used}</td>
-                                            <td>{if t.revoked.is_empty() {
+                                            <td>{t.expires}</td>
+                                            <td>{(!t.inactive.is_empty()).then(|| view! { <span class="badge warn">{t.inactive}</span>" " })}
+                                            {if t.revoked.is_empty() {
                                                 view! { <button type="button" class="link revoke" on:click=move |_| { revoke.dispatch(RevokeToken { id }); }>"吊销"</button> }.into_any()
                                             } else {
                                                 view! { <span class="badge err">"已吊销 "{t.revoked}</span> }.into_any()

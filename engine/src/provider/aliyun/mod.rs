@@ -47,7 +47,7 @@ impl Client {
             .await
             .map_err(|e| transport_error(&e))?;
         let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(|e| transport_error(&e))?;
+        let bytes = super::read_capped(response).await?;
         let answer: Value = match serde_json::from_slice(&bytes) {
             Ok(v) => v,
             Err(_) if status != 200 => return Err(super::http_status_error(status)),

@@ -84,7 +84,7 @@ impl Client {
         if !status.is_success() {
             return Err(super::http_status_error(status.as_u16()));
         }
-        let bytes = response.bytes().await.map_err(|e| transport_error(&e))?;
+        let bytes = super::read_capped(response).await?;
         serde_json::from_slice(&bytes).map_err(|_| unreadable())
     }
 }

@@ -11,11 +11,21 @@ use serde_json::{json, Map, Value};
 /// Most phones (plain, template) or groups (variable) per request (§4.1, §5.1).
 pub const MAX_PER_REQUEST: usize = 1000;
 
-/// A request ready to post.
-#[derive(Debug, Clone, PartialEq)]
+/// A request ready to post. Its body holds the account password: `Debug` shows `***` instead.
+#[derive(Clone, PartialEq)]
 pub struct Request {
     pub path: String,
     pub body: Value,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut shown = self.body.clone();
+        if let Some(p) = shown.get_mut("password") {
+            *p = Value::String("***".into());
+        }
+        f.debug_struct("Request").field("path", &self.path).field("body", &shown).finish()
+    }
 }
 
 /// Checks the batch the way the vendor would and builds the request for its content mode.

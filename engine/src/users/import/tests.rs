@@ -217,3 +217,14 @@ async fn a_large_import_is_applied_in_many_short_transactions() {
     assert_eq!((again.users_new, again.users_updated), (0, 30_000));
     assert_eq!(attr(&db, "u29999", "level").await.as_deref(), Some("4"));
 }
+
+#[tokio::test]
+async fn a_line_longer_than_the_limit_is_refused_without_buffering_it() {
+    let (_d, db) = db().await;
+    let mut csv = b"user_id,note\nu1,".to_vec();
+    csv.extend(std::iter::repeat_n(b'x', super::super::read::MAX_LINE + 10));
+    csv.extend_from_slice(b"\n");
+    let e = import(&db, &csv, Format::Csv).await.expect_err("refused");
+    assert!(e.to_string().contains("超过 1 MB"), "{e}");
+    assert_eq!(crate::users::repo::count_users(&db).await.expect("count"), 0);
+}

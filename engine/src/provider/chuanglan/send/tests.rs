@@ -45,6 +45,7 @@ fn plain_content_goes_to_the_plain_endpoint_url_encoded() {
     let decoded: String = form_urlencoded::parse(format!("m={msg}").as_bytes()).map(|(_, v)| v.into_owned()).collect();
     assert_eq!(decoded, "【示例商城】您的订单已发货 详见 a?b=1");
     assert!(r.body.get("params").is_none());
+    assert!(!format!("{r:?}").contains("Abc123def456"), "Debug never shows the password");
 }
 
 #[test]

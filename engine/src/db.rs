@@ -1,6 +1,8 @@
 //! The SQLite store: one pool in WAL mode with a busy timeout; versioned migrations from
-//! `engine/migrations` are applied at startup. SQL stays portable (PostgreSQL is the planned
-//! scale-out engine) and lives in each area's `repo` module.
+//! `engine/migrations` are applied at startup; the process's bulk-write queue and the pacing
+//! rules that keep every write transaction short (no other writer waits long behind an import,
+//! a snapshot or the dispatcher). SQL stays portable (PostgreSQL is the planned scale-out
+//! engine) and lives in each area's `repo` module.
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
@@ -54,6 +56,14 @@ pub async fn write_turn() -> tokio::sync::MutexGuard<'static, ()> {
     WRITES.lock().await
 }
 
+/// Starts a write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`). A
+/// deferred transaction that reads first fails at its first write, without waiting, when
+/// another connection committed in between (SQLITE_BUSY_SNAPSHOT); one that starts with the
+/// lock waits in the busy handler like any other writer.
+pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    db.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// Lock time a bulk writer aims for per transaction.
 pub const BULK_TX_TARGET: Duration = Duration::from_millis(40);
 
@@ -62,7 +72,15 @@ pub const BULK_TX_TARGET: Duration = Duration::from_millis(40);
 /// Their handler retries every few milliseconds at first, then every 25–100 ms, so a gap of
 /// a few milliseconds after each short transaction is enough for them to get their turn.
 pub async fn yield_to_writers(held: Duration) {
+    LONGEST_BULK_TX_US.fetch_max(held.as_micros() as u64, std::sync::atomic::Ordering::Relaxed);
     tokio::time::sleep((held / 8).max(Duration::from_millis(3))).await;
+}
+
+static LONGEST_BULK_TX_US: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The longest write-lock hold of a paced bulk transaction (import, snapshot) since start.
+pub fn longest_bulk_tx() -> Duration {
+    Duration::from_micros(LONGEST_BULK_TX_US.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 /// Grows or shrinks a bulk writer's rows per transaction towards [`BULK_TX_TARGET`].

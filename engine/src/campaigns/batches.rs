@@ -110,7 +110,7 @@ pub async fn settle_and_claim(
         return Ok(Vec::new());
     }
     let now = clock::now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let accepted: Vec<(i64, &Submitted)> = done
         .iter()
         .filter_map(|(id, s)| match s {

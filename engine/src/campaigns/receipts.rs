@@ -11,7 +11,7 @@ use crate::{clock, Db};
 pub async fn store(db: &Db, reports: &[Report]) -> Result<(u64, u64), CampaignError> {
     let now = clock::now();
     let _turn = crate::db::write_turn().await;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let (mut stored, mut settled) = (0, 0);
     for r in reports {
         stored += sqlx::query(

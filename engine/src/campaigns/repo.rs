@@ -209,7 +209,7 @@ impl Snapshot {
             let held = std::mem::take(&mut self.held);
             let turn = crate::db::write_turn().await;
             let started = std::time::Instant::now();
-            let mut tx = db.begin().await?;
+            let mut tx = crate::db::begin_write(db).await?;
             batches::insert_excluded(&mut tx, campaign, &held).await?;
             for request in part.chunks(size) {
                 batches::insert(&mut tx, (&self.install, campaign, self.seq), request).await?;

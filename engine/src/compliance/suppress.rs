@@ -80,7 +80,7 @@ pub async fn add_many(
     detail: &str,
     by: &str,
 ) -> Result<u64, super::ComplianceError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let mut added = 0;
     let now = clock::now();
     for chunk in phones.chunks(500) {

@@ -83,18 +83,22 @@ async fn bad_conditions_are_explained_in_chinese() {
     assert!(err(c("vip", Op::Eq, &["maybe"])).await.contains("是/否"));
 }
 
-#[tokio::test]
-async fn imports_become_visible_after_invalidate() {
-    let (_d, db, ix) = seeded().await;
-    let rule = c("city", Op::Eq, &["广州"]);
-    assert_eq!(count(&ix, &db, &rule).await.expect("count").members, 1);
-    let opts = ImportOptions {
+fn more_csv() -> ImportOptions {
+    ImportOptions {
         format: Format::Csv,
         encoding: Encoding::Auto,
         types: HashMap::new(),
         file_name: "more.csv".into(),
         actor: "admin".into(),
-    };
+    }
+}
+
+#[tokio::test]
+async fn imports_become_visible_after_invalidate() {
+    let (_d, db, ix) = seeded().await;
+    let rule = c("city", Op::Eq, &["广州"]);
+    assert_eq!(count(&ix, &db, &rule).await.expect("count").members, 1);
+    let opts = more_csv();
     run(&db, Box::new(std::io::Cursor::new(b"user_id,city\nu6,\xe5\xb9\xbf\xe5\xb7\x9e\n".to_vec())), opts)
         .await
         .expect("import");
@@ -114,13 +118,7 @@ async fn a_column_loaded_for_a_shorter_user_range_is_not_reused() {
     for i in 0..200 {
         csv.extend_from_slice(format!("n{i},广州\n").as_bytes());
     }
-    let opts = ImportOptions {
-        format: Format::Csv,
-        encoding: Encoding::Auto,
-        types: HashMap::new(),
-        file_name: "more.csv".into(),
-        actor: "admin".into(),
-    };
+    let opts = more_csv();
     run(&db, Box::new(std::io::Cursor::new(csv)), opts).await.expect("import");
     ix.invalidate();
     ix.column(&db, "city", before.len).await.expect("stale-length column");

@@ -45,6 +45,12 @@ pub struct SimConfig {
     pub max_requests_per_sec: u32,
     /// Answer every request with HTTP 503.
     pub outage: bool,
+    /// Probability of answering a request with HTTP 503 before looking at it (nothing accepted).
+    pub http_5xx_rate: f64,
+    /// Probability of accepting a request and then answering only after `lost_answer_ms`
+    /// (past the client's timeout: the sender cannot know it was accepted).
+    pub lost_answer_rate: f64,
+    pub lost_answer_ms: u64,
     /// Delay between acceptance and the delivery report.
     pub report_delay_ms: u64,
     /// Share of reports that are `DELIVRD`; the rest take `failure_statuses` in turn.
@@ -82,6 +88,9 @@ impl Default for SimConfig {
             failure_rates: BTreeMap::new(),
             max_requests_per_sec: 0,
             outage: false,
+            http_5xx_rate: 0.0,
+            lost_answer_rate: 0.0,
+            lost_answer_ms: 11_000,
             report_delay_ms: 200,
             delivered_ratio: 1.0,
             failure_statuses: vec!["UNDELIV".into(), "MBBLACK".into(), "REJECTD".into(), "EXPIRED".into()],

@@ -65,8 +65,9 @@ async fn stats(AxState(shared): AxState<Shared>) -> Json<Value> {
 /// Outage, latency and throttling, then JSON parsing, then the endpoint's logic under the lock.
 async fn respond(shared: Shared, uri: Uri, headers: HeaderMap, body: Bytes, logic: Logic) -> Response {
     let (outage, latency) = {
-        let s = shared.lock();
-        (s.config.outage, s.config.latency_ms)
+        let mut s = shared.lock();
+        let p = s.config.http_5xx_rate;
+        (s.config.outage || (p > 0.0 && s.rng.gen::<f64>() < p), s.config.latency_ms)
     };
     if outage {
         return (StatusCode::SERVICE_UNAVAILABLE, "service unavailable").into_response();
@@ -75,7 +76,17 @@ async fn respond(shared: Shared, uri: Uri, headers: HeaderMap, body: Bytes, logi
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
     let path = uri.path().to_owned();
-    let parsed: Result<Value, _> = serde_json::from_slice(&body);
+    let (answer, lost) = answer(&shared, &headers, &body, path, logic);
+    if let Some(wait) = lost {
+        tokio::time::sleep(wait).await;
+    }
+    Json(answer).into_response()
+}
+
+/// The endpoint's answer under the lock, and how long to hold it back when the answer is to
+/// be "lost" (accepted, answered after the client gave up).
+fn answer(shared: &Shared, headers: &HeaderMap, body: &Bytes, path: String, logic: Logic) -> (Value, Option<Duration>) {
+    let parsed: Result<Value, _> = serde_json::from_slice(body);
     let mut s = shared.lock();
     s.counters.requests += 1;
     let answer = match parsed {
@@ -86,10 +97,12 @@ async fn respond(shared: Shared, uri: Uri, headers: HeaderMap, body: Bytes, logi
     if s.config.keep_records {
         let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
         let code = json::text(&answer, "code").or_else(|| json::text(&answer, "ret")).unwrap_or_default();
-        let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let body = serde_json::from_slice(body).unwrap_or(Value::Null);
         s.received.push(Received { path, content_type, body, code });
     }
-    Json(answer).into_response()
+    let accepted = json::text(&answer, "msgId").is_some_and(|m| !m.is_empty());
+    let lost = accepted && s.config.lost_answer_rate > 0.0 && s.rng.gen::<f64>() < s.config.lost_answer_rate;
+    (answer, lost.then(|| Duration::from_millis(s.config.lost_answer_ms)))
 }
 
 fn throttled(s: &mut State) -> bool {

@@ -119,6 +119,25 @@ async fn injected_faults_outage_and_throttling_are_classified() {
     assert_eq!(Client::default().submit(&c, &b).await.expect_err("no balance").class, ErrorClass::Configuration);
 }
 
+/// The fault run's transport faults: a share of HTTP 503s (nothing accepted) and of accepted
+/// requests whose answer comes after the client's timeout.
+#[tokio::test]
+async fn random_5xx_and_lost_answers_are_injected() {
+    let s = sim(|c| c.http_5xx_rate = 1.0).await;
+    let c = creds(&s, "sim-password");
+    let b = batch("hi", &[("13800138000", &[])]);
+    assert_eq!(Client::default().submit(&c, &b).await.expect_err("5xx").code, "http-503");
+    assert_eq!(s.counts().1, 0, "a 503 accepts nothing");
+    s.configure(|c| {
+        c.http_5xx_rate = 0.0;
+        c.lost_answer_rate = 1.0;
+        c.lost_answer_ms = 400;
+    });
+    let e = Client::with_timeout(Duration::from_millis(100)).submit(&c, &b).await.expect_err("lost answer");
+    assert_eq!(e.code, "timeout");
+    assert_eq!(s.counts().1, 1, "accepted although the answer was lost");
+}
+
 #[tokio::test]
 async fn a_slow_vendor_times_out_as_retryable() {
     let s = sim(|c| c.latency_ms = 500).await;

@@ -46,7 +46,7 @@ fn with_ids((id, vals, phone): StagedRow, attrs: &[Option<i64>]) -> PendingUser 
 
 /// One transaction: users, values, invalid phones cleared. Returns the users it created.
 async fn write_chunk(db: &Db, rows: &[PendingUser]) -> Result<u64, UsersError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let before: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM users").fetch_one(&mut *tx).await?;
     let ids = repo::upsert_users(&mut tx, rows).await?;
     let values: Vec<_> =
@@ -63,7 +63,7 @@ async fn write_chunk(db: &Db, rows: &[PendingUser]) -> Result<u64, UsersError> {
 /// An attribute created meanwhile with another type refuses the import.
 async fn resolve(db: &Db, manifest: &Manifest) -> Result<Vec<Option<i64>>, UsersError> {
     let _turn = crate::db::write_turn().await;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let existing = repo::attributes_by_name(&mut tx).await?;
     let mut out = Vec::with_capacity(manifest.columns.len());
     for (name, ty) in &manifest.columns {

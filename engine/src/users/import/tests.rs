@@ -228,3 +228,16 @@ async fn a_line_longer_than_the_limit_is_refused_without_buffering_it() {
     assert!(e.to_string().contains("超过 1 MB"), "{e}");
     assert_eq!(crate::users::repo::count_users(&db).await.expect("count"), 0);
 }
+
+/// An apply chunk can grow to `MAX_CHUNK` rows: one upsert of that many rows must stay under
+/// SQLite's limit of bound variables per statement.
+#[tokio::test]
+async fn one_upsert_of_twenty_thousand_users_fits_sqlite_limits() {
+    let (_d, db) = db().await;
+    let rows: Vec<Pending> = (0..20_000).map(|i| (format!("u{i}"), Vec::new(), Some(format!("138{i:08}")))).collect();
+    let mut tx = db.begin().await.expect("tx");
+    let ids = super::super::repo::upsert_users(&mut tx, &rows).await.expect("upsert");
+    tx.commit().await.expect("commit");
+    assert_eq!(ids.len(), 20_000);
+    assert_eq!(crate::users::repo::count_users(&db).await.expect("count"), 20_000);
+}

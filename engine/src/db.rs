@@ -86,7 +86,7 @@ pub fn longest_bulk_tx() -> Duration {
 /// Grows or shrinks a bulk writer's rows per transaction towards [`BULK_TX_TARGET`].
 pub fn next_chunk(rows: usize, held: Duration, min: usize, max: usize) -> usize {
     let next = if held < BULK_TX_TARGET / 2 {
-        rows + rows / 2
+        rows + (rows / 2).max(1)
     } else if held > BULK_TX_TARGET * 2 {
         rows / 2
     } else {
@@ -104,4 +104,18 @@ pub fn work_dir(db: &Db, name: &str) -> std::path::PathBuf {
         _ => std::env::temp_dir(),
     };
     base.join(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_grow_from_one_and_shrink_towards_the_target() {
+        assert_eq!(next_chunk(1, Duration::from_millis(1), 1, 100), 2, "a single request per transaction grows");
+        assert_eq!(next_chunk(10, Duration::from_millis(1), 1, 100), 15);
+        assert_eq!(next_chunk(10, BULK_TX_TARGET, 1, 100), 10);
+        assert_eq!(next_chunk(10, BULK_TX_TARGET * 3, 1, 100), 5);
+        assert_eq!(next_chunk(90, Duration::ZERO, 1, 100), 100, "bounded");
+    }
 }

@@ -2,7 +2,7 @@
 //! refuses content without 拒收请回复R with 158): replies that opt out, frequency caps, the
 //! reconciliation and the ledger, content rules, the send window, the 阿里云 reply push.
 
-mod common;
+use crate::common;
 
 use common::{always_open, campaign_form, json_call, set_window, spawn_app, wait_status, TestApp};
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! 阿里云 through the running server against the Aliyun simulator: 测试连接, 检查模板 and
 //! 发送测试短信, with a wrong secret and an unapproved template.
 
-mod common;
+use crate::common;
 
 use common::spawn_app;
 use engine::simulator::aliyun::{AliSimConfig, AliyunSimulator};

@@ -2,7 +2,7 @@
 //! role (allowed → not 401/403, others → 403, no session → 401); the last-admin rule;
 //! disabling an account; cross-origin mutating requests.
 
-mod common;
+use crate::common;
 
 use serde_json::json;
 

@@ -1,6 +1,6 @@
 //! Login, sessions and the page guard through real HTTP.
 
-mod common;
+use crate::common;
 
 use common::{spawn_app, ADMIN_PASSWORD};
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! 创蓝 through the running server: 测试连接 and 发送测试短信 against the simulator, both as
 //! a configured vendor (http on loopback) and through 沙箱模式.
 
-mod common;
+use crate::common;
 
 use common::spawn_app;
 use engine::simulator::chuanglan::{SimConfig, Simulator};

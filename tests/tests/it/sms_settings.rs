@@ -1,7 +1,7 @@
 //! The 短信配置 page and its server functions: saving, validation, write-only secrets and
 //! persistence across restarts.
 
-mod common;
+use crate::common;
 
 use common::{chuanglan_form, spawn_app, PLANTED};
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! callback route; the ledger, statistics and 未收到排查 read them; a pushed report applies
 //! once; forged and malformed callbacks change nothing; 重发失败 makes a follow-up draft.
 
-mod common;
+use crate::common;
 
 use common::{campaign_form, json_call, seeded_with, wait_status, TestApp};
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! JSON errors with stable codes, cursor pagination, the OpenAPI document against the live
 //! routes, an API-only send from users to a completed sandbox campaign, and the audit log.
 
-mod common;
+use crate::common;
 
 use serde_json::{json, Value};
 

@@ -1,7 +1,7 @@
 //! Campaigns through the running server and its sandbox: preview and reconciliation, field
 //! errors, start once per key, progress to completion, pause with a reason.
 
-mod common;
+use crate::common;
 
 use common::{campaign_form, json_call, seeded, wait_status};
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! report, lookup with masked phones and the audited reveal, live counts, rule and list
 //! segments, member pages and the CSV export.
 
-mod common;
+use crate::common;
 
 use common::{segment_form, spawn_app, TestApp};
 use serde_json::{json, Value};

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-mod common;
+use crate::common;
 
 fn site_pkg() -> Option<PathBuf> {
     let root = std::env::var("CHUDA_SITE_ROOT")

@@ -5,6 +5,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-cargo leptos build --release --frontend-only
+# --precompress writes <file>.br and <file>.gz next to each site file; the server sends them.
+cargo leptos build --release --frontend-only --precompress
+# cargo-leptos' gzip is its default level; browsers that do not take brotli get gzip -9.
+for f in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do gzip -9 -n -c "$f" > "$f.gz"; done
 cargo leptos build --release --server-only --bin-features embed
 ls -l target/release/chuda

@@ -15,6 +15,8 @@ step "release build (site + single binary)"; scripts/build-release.sh; done_step
 step "clippy (server feature set)"; cargo clippy -p server -p engine -p app -p tests --all-targets --features app/ssr -- -D warnings; done_step
 step "clippy (WASM feature set)"; cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings; done_step
 step "unit and integration tests"; CHUDA_SITE_ROOT="$ROOT/target/site" cargo test; done_step
+# A plain `cargo test` builds `app` without `ssr`, so its server-side unit tests run here.
+step "app unit tests (ssr)"; cargo test -p app --features ssr --lib; done_step
 step "OpenAPI document validates (openapi-spec-validator)"
 if [ ! -x "$ROOT/target/pyenv/bin/openapi-spec-validator" ]; then
   python3 -m venv "$ROOT/target/pyenv"

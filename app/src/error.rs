@@ -188,4 +188,19 @@ mod server {
             Self::ProviderRejected { code: e.code, message }.with_status()
         }
     }
+
+    #[cfg(test)]
+    mod tests {
+        use super::AppError;
+        use engine::campaigns::CampaignError;
+
+        #[test]
+        fn internal_campaign_faults_reach_the_user_as_a_reference_not_as_text() {
+            let e = AppError::from(CampaignError::Internal("stored batch is unreadable: secret detail".into()));
+            assert!(matches!(&e, AppError::Internal { ref_id } if !ref_id.is_empty()), "{e:?}");
+            assert!(!e.to_string().contains("secret detail"), "{e}");
+            let e = AppError::from(CampaignError::Invalid("请填写活动名称".into()));
+            assert!(matches!(&e, AppError::Rejected { message } if message == "请填写活动名称"), "{e:?}");
+        }
+    }
 }

@@ -27,7 +27,7 @@ pub async fn insert(
         .iter()
         .map(|p| std::iter::once(p.phone.as_str()).chain(p.values.iter().map(String::as_str)).collect())
         .collect();
-    let payload = serde_json::to_string(&rows).map_err(|e| CampaignError::Invalid(e.to_string()))?;
+    let payload = serde_json::to_string(&rows).map_err(|e| CampaignError::Internal(e.to_string()))?;
     let batch: i64 = sqlx::query_scalar(
         "INSERT INTO batches (campaign_id, uid, size, status, started_at, seq) \
          VALUES (?, ?, ?, 'queued', ?, ?) RETURNING id",
@@ -46,13 +46,12 @@ pub async fn insert(
         .await?;
     for chunk in part.chunks(1_000) {
         let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO recipients (campaign_id, user_rowid, phone, vals, status, batch_id, units) ",
+            "INSERT INTO recipients (campaign_id, user_rowid, phone, status, batch_id, units) ",
         );
         q.push_values(chunk, |mut b, p| {
             b.push_bind(campaign)
                 .push_bind(p.user_rowid)
                 .push_bind(p.phone.clone())
-                .push_bind("[]")
                 .push_bind("batch")
                 .push_bind(batch)
                 .push_bind(i64::from(p.units));
@@ -70,15 +69,13 @@ pub async fn insert_excluded(
     held: &[Planned],
 ) -> Result<(), CampaignError> {
     for chunk in held.chunks(1_000) {
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO recipients (campaign_id, user_rowid, phone, vals, status, reason, units) ",
-        );
+        let mut q =
+            sqlx::QueryBuilder::new("INSERT INTO recipients (campaign_id, user_rowid, phone, status, reason, units) ");
         q.push_values(chunk, |mut b, p| {
             let e = p.exclusion.clone().unwrap_or(crate::compliance::Exclusion::NoConsent);
             b.push_bind(campaign)
                 .push_bind(p.user_rowid)
                 .push_bind(p.phone.clone())
-                .push_bind("[]")
                 .push_bind(e.status())
                 .push_bind(e.reason())
                 .push_bind(i64::from(p.units));
@@ -88,10 +85,9 @@ pub async fn insert_excluded(
     Ok(())
 }
 
-/// What became of a claimed batch.
-pub enum Sent {
-    Answered(Result<Submitted, ProviderError>),
-}
+/// What became of a claimed batch: the vendor's answer (a request that never got one stays
+/// `sending` and is settled by recovery).
+pub type Sent = Result<Submitted, ProviderError>;
 
 /// Records `done` outcomes and claims up to `want` due batches of `campaign`, in one
 /// transaction (one commit per dispatcher round, however many requests it covers). Claims are
@@ -114,18 +110,17 @@ pub async fn settle_and_claim(
     let accepted: Vec<(i64, &Submitted)> = done
         .iter()
         .filter_map(|(id, s)| match s {
-            Sent::Answered(Ok(sub)) => Some((*id, sub)),
-            _ => None,
+            Ok(sub) => Some((*id, sub)),
+            Err(_) => None,
         })
         .collect();
     record_accepted(&mut tx, &accepted, now).await?;
     for (id, sent) in done {
-        match sent {
-            Sent::Answered(Ok(_)) => {}
-            Sent::Answered(Err(e)) => record_error(&mut tx, *id, e, retry, now).await?,
+        if let Err(e) = sent {
+            record_error(&mut tx, *id, e, retry, now).await?;
         }
     }
-    let answered: Vec<i64> = done.iter().filter(|(_, s)| matches!(s, Sent::Answered(_))).map(|(id, _)| *id).collect();
+    let answered: Vec<i64> = done.iter().map(|(id, _)| *id).collect();
     log_attempts(&mut tx, &answered, now).await?;
     let claimed: Vec<(i64, String, bool)> = if want == 0 {
         Vec::new()
@@ -176,7 +171,7 @@ async fn load(
         .iter()
         .map(|(id, uid, gated)| {
             let rows: Vec<Vec<String>> = serde_json::from_str(payloads.get(id).map_or("[]", String::as_str))
-                .map_err(|e| CampaignError::Invalid(format!("stored batch is unreadable: {e}")))?;
+                .map_err(|e| CampaignError::Internal(format!("stored batch is unreadable: {e}")))?;
             let messages = rows
                 .into_iter()
                 .filter(|r| !r.is_empty())

@@ -196,7 +196,7 @@ impl Dispatcher {
                     // Pulled replies are gone from the vendor: an opt-out must not be lost.
                     crate::health::retry_db("receipts", || crate::ledger::inbound::store(&self.db, vendor, r))
                         .await
-                        .map_err(|e| CampaignError::Invalid(format!("storing a reply failed: {e}")))?;
+                        .map_err(|e| CampaignError::Internal(format!("storing a reply failed: {e}")))?;
                 }
             }
             Err(e) => tracing::warn!(code = %e.code, vendor, "fetching replies failed"),

@@ -125,7 +125,7 @@ async fn shrink(
         .iter()
         .map(|m| std::iter::once(m.phone.as_str()).chain(m.values.iter().map(String::as_str)).collect())
         .collect();
-    let payload = serde_json::to_string(&rows).map_err(|e| CampaignError::Invalid(e.to_string()))?;
+    let payload = serde_json::to_string(&rows).map_err(|e| CampaignError::Internal(e.to_string()))?;
     sqlx::query("UPDATE batches SET size = ? WHERE id = ?")
         .bind(b.messages.len() as i64)
         .bind(b.id)

@@ -182,8 +182,13 @@ pub struct Campaign {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CampaignError {
+    /// The operator's request cannot be carried out (Chinese, shown as is).
     #[error("{0}")]
     Invalid(String),
+    /// A fault that is not the operator's doing (unreadable stored data, a stopped worker): logged
+    /// with its cause and shown as a reference id, never as text.
+    #[error("{0}")]
+    Internal(String),
     #[error("活动不存在")]
     NotFound,
     #[error("{0}")]

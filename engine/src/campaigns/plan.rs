@@ -95,8 +95,8 @@ where
             c.bindings.len()
         )));
     }
-    let phone_attr = crate::settings::phone_attribute(db).await.map_err(|e| CampaignError::Invalid(e.to_string()))?;
-    let policy = compliance::policy(db).await.map_err(|e| CampaignError::Invalid(e.to_string()))?;
+    let phone_attr = crate::settings::phone_attribute(db).await.map_err(|e| CampaignError::Internal(e.to_string()))?;
+    let policy = compliance::policy(db).await.map_err(|e| CampaignError::Internal(e.to_string()))?;
     let consent =
         (c.kind == MessageKind::Marketing && policy.require_consent).then(|| policy.consent_attribute.clone());
     let mut columns: Vec<String> = c.bindings.iter().map(|b| b.attribute.clone()).collect();

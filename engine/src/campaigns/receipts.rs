@@ -92,7 +92,7 @@ impl Writer {
     /// Stores `reports` with whatever else is waiting; returns once they are committed.
     pub async fn submit(&self, reports: Vec<Report>) -> Result<(), CampaignError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let closed = || CampaignError::Invalid("receipt writer stopped".into());
+        let closed = || CampaignError::Internal("receipt writer stopped".into());
         self.queue.send((reports, tx)).await.map_err(|_| closed())?;
         rx.await.map_err(|_| closed())?.map_err(CampaignError::Invalid)
     }

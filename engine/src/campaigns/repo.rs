@@ -49,7 +49,7 @@ fn check_compliance(
 }
 
 fn json<T: Serialize>(v: &T) -> Result<String, CampaignError> {
-    serde_json::to_string(v).map_err(|e| CampaignError::Invalid(e.to_string()))
+    serde_json::to_string(v).map_err(|e| CampaignError::Internal(e.to_string()))
 }
 
 /// Saves a draft (or a scheduled campaign when `scheduled_at` is set).
@@ -88,7 +88,7 @@ const COLUMNS: &str =
                        window_start, window_end, resume_at FROM campaigns";
 
 fn decode(r: &sqlx::sqlite::SqliteRow) -> Result<Campaign, CampaignError> {
-    let bad = |what: &str| CampaignError::Invalid(format!("stored campaign has an unreadable {what}"));
+    let bad = |what: &str| CampaignError::Internal(format!("stored campaign has an unreadable {what}"));
     let content = serde_json::from_str(&r.try_get::<String, _>("content")?).map_err(|_| bad("content"))?;
     let bindings: Vec<Binding> =
         serde_json::from_str(&r.try_get::<String, _>("bindings")?).map_err(|_| bad("binding"))?;
@@ -180,7 +180,13 @@ pub async fn start(index: &Index, db: &Db, id: i64, key: &str) -> Result<Option<
             Err(e)
         }
         Err(e) => {
-            let reason = format!("开始失败：{e}");
+            let reason = match &e {
+                CampaignError::Internal(_) | CampaignError::Db(_) => {
+                    tracing::error!(campaign = id, error = %e, "campaign start failed");
+                    "开始失败：内部错误，详情见服务日志".to_owned()
+                }
+                _ => format!("开始失败：{e}"),
+            };
             crate::health::retry_db("scheduler", || discard_snapshot(db, id, &reason, Status::Draft)).await?;
             Err(e)
         }
@@ -227,7 +233,7 @@ impl Snapshot {
 
 async fn snapshot(index: &Index, db: &Db, c: &Campaign) -> Result<Reconciliation, CampaignError> {
     let size = c.vendor.max_batch(&c.content).max(1);
-    let install = crate::settings::install_id(db).await.map_err(|e| CampaignError::Invalid(e.to_string()))?;
+    let install = crate::settings::install_id(db).await.map_err(|e| CampaignError::Internal(e.to_string()))?;
     let per_tx = 1_000usize.div_ceil(size);
     let state = Snapshot { install, pending: Vec::new(), held: Vec::new(), seq: 0, per_tx };
     let state = std::sync::Arc::new(tokio::sync::Mutex::new(state));
@@ -244,7 +250,7 @@ async fn snapshot(index: &Index, db: &Db, c: &Campaign) -> Result<Reconciliation
     })
     .await?;
     let state =
-        std::sync::Arc::try_unwrap(state).map_err(|_| CampaignError::Invalid("snapshot still in use".into()))?;
+        std::sync::Arc::try_unwrap(state).map_err(|_| CampaignError::Internal("snapshot still in use".into()))?;
     let mut state = state.into_inner();
     state.flush(db, id, size, true).await?;
     if r.messages == 0 {

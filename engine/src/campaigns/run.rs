@@ -41,7 +41,7 @@ struct Rules {
 impl Rules {
     async fn read(db: &Db, c: &Campaign) -> Result<Self, CampaignError> {
         let policy =
-            retry_db(SERVICE, || compliance::policy(db)).await.map_err(|e| CampaignError::Invalid(e.to_string()))?;
+            retry_db(SERVICE, || compliance::policy(db)).await.map_err(|e| CampaignError::Internal(e.to_string()))?;
         let window = (c.kind == MessageKind::Marketing).then(|| c.window.unwrap_or(policy.window));
         Ok(Self { window, gate: Gate::for_kind(policy, c.kind) })
     }
@@ -113,7 +113,7 @@ impl Dispatcher {
             })
             .await?;
             let stop = done.iter().find_map(|(_, s)| match s {
-                Sent::Answered(Err(e)) if e.class == ErrorClass::Configuration && !e.outcome_unknown() => Some(e),
+                Err(e) if e.class == ErrorClass::Configuration && !e.outcome_unknown() => Some(e),
                 _ => None,
             });
             if let Some(e) = stop {
@@ -161,6 +161,6 @@ impl Dispatcher {
             uid: Some(b.uid),
         };
         let answer = provider.submit(&batch).await;
-        let _ = tx.send((b.id, Sent::Answered(answer)));
+        let _ = tx.send((b.id, answer));
     }
 }

@@ -58,7 +58,7 @@ mod tests {
             .execute(&db)
             .await
             .expect("campaign");
-            sqlx::query("INSERT INTO recipients (campaign_id, user_rowid, phone, vals, status) VALUES (?, 1, '13800000001', '[]', 'cancelled')")
+            sqlx::query("INSERT INTO recipients (campaign_id, user_rowid, phone, status) VALUES (?, 1, '13800000001', 'cancelled')")
                 .bind(id)
                 .execute(&db)
                 .await

@@ -61,8 +61,6 @@ impl ProviderError {
 /// the sending engine sees only this.
 #[async_trait::async_trait]
 pub trait SmsProvider: Send + Sync {
-    /// Most recipients one request may carry for this content.
-    fn max_batch(&self, content: &Content) -> usize;
     /// Submits one batch. A `Retryable` error after the request left may mean it was accepted.
     async fn submit(&self, batch: &Batch) -> Result<Submitted, ProviderError>;
     /// Fetches pending delivery reports (the vendor deletes what it returns).

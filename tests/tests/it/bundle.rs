@@ -1,5 +1,5 @@
-//! The browser bundle (`target/site/pkg`) must not contain server-only code or secrets.
-//! Built by `cargo leptos build`; `scripts/test.sh` builds it before running this.
+//! The browser bundle (`target/site/pkg`) must not contain server-only code or secrets, and is
+//! served precompressed. Built by `scripts/build-release.sh`; `scripts/test.sh` builds it first.
 
 use std::path::PathBuf;
 
@@ -42,4 +42,36 @@ fn the_wasm_and_js_contain_no_server_crates_or_planted_secret() {
             assert!(!found, "{file} contains {needle:?}");
         }
     }
+}
+
+/// The release build precompresses the site; the server sends brotli to a browser that accepts
+/// it, gzip to one that accepts only gzip, the plain file otherwise, and never the `.br` file
+/// under its own name.
+#[tokio::test]
+async fn the_site_is_served_precompressed_by_accept_encoding() {
+    let Some(pkg) = site_pkg().filter(|p| p.join("chuda.wasm.br").exists()) else {
+        assert!(std::env::var_os("CI").is_none(), "target/site/pkg/chuda.wasm.br is missing: run scripts/test.sh");
+        eprintln!("skipped: no precompressed site (run scripts/build-release.sh first)");
+        return;
+    };
+    let app = common::spawn_app().await;
+    let get = |encoding: &'static str| {
+        let req = app.http.get(app.url("/pkg/chuda.wasm"));
+        let req = if encoding.is_empty() { req } else { req.header("Accept-Encoding", encoding) };
+        async move { req.send().await.expect("get wasm") }
+    };
+    let br = get("gzip, deflate, br").await;
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.headers()["content-type"], "application/wasm");
+    assert_eq!(br.headers()["vary"], "accept-encoding");
+    let body = br.bytes().await.expect("body");
+    assert_eq!(body.as_ref(), std::fs::read(pkg.join("chuda.wasm.br")).expect("br file").as_slice());
+    let gz = get("gzip, br;q=0").await;
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    assert_eq!(&gz.bytes().await.expect("body")[..2], &[0x1f, 0x8b]);
+    let plain = get("").await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(&plain.bytes().await.expect("body")[..4], b"\0asm");
+    let direct = app.http.get(app.url("/pkg/chuda.wasm.br")).send().await.expect("get .br");
+    assert_eq!(direct.status(), 404);
 }

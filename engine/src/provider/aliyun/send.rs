@@ -87,13 +87,6 @@ pub struct Provider {
 
 #[async_trait::async_trait]
 impl SmsProvider for Provider {
-    fn max_batch(&self, content: &Content) -> usize {
-        match content {
-            Content::Template { params, .. } if !params.is_empty() => SEND_BATCH_MAX,
-            _ => SEND_SMS_MAX,
-        }
-    }
-
     async fn submit(&self, batch: &Batch) -> Result<Submitted, ProviderError> {
         self.client.submit(&self.creds, batch).await
     }

@@ -6,7 +6,7 @@ pub mod codes;
 pub mod reports;
 pub mod send;
 
-use super::{http_client, json, transport_error, Batch, Content, ErrorClass, ProviderError, Report, Submitted};
+use super::{http_client, json, transport_error, Batch, ErrorClass, ProviderError, Report, Submitted};
 use super::{SmsProvider, REQUEST_TIMEOUT};
 use crate::settings::chuanglan::Credentials;
 use serde_json::{json, Value};
@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 pub const BALANCE_PATH: &str = "/msg/balance/json";
 /// Pull paths (Chuanglan §7).
 pub const PULL_REPORT_PATH: &str = "/msg/pull/report";
-pub const PULL_MO_PATH: &str = "/msg/pull/mo";
+const PULL_MO_PATH: &str = "/msg/pull/mo";
 
 /// Shared HTTP client (connection pool); cheap to clone.
 #[derive(Clone)]
@@ -98,10 +98,6 @@ pub struct Provider {
 
 #[async_trait::async_trait]
 impl SmsProvider for Provider {
-    fn max_batch(&self, _content: &Content) -> usize {
-        send::MAX_PER_REQUEST
-    }
-
     async fn submit(&self, batch: &Batch) -> Result<Submitted, ProviderError> {
         self.client.submit(&self.creds, batch).await
     }

@@ -153,6 +153,10 @@ mod server {
             use engine::campaigns::CampaignError as E;
             match e {
                 E::Invalid(m) => Self::Rejected { message: m }.with_status(),
+                E::Fields(errors) => Self::Validation {
+                    errors: errors.into_iter().map(|e| FieldError { field: e.field, message: e.message }).collect(),
+                }
+                .with_status(),
                 E::NotFound => Self::NotFound.with_status(),
                 E::Segment(s) => s.into(),
                 E::Users(u) => u.into(),

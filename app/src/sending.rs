@@ -93,7 +93,8 @@ pub fn sandbox_credentials(
 /// template is not approved when its time comes goes back to draft with the reason.
 pub fn spawn_scheduler(state: crate::state::ServerState) {
     let purged_at = std::sync::Arc::new(std::sync::Mutex::new(None::<std::time::Instant>));
-    engine::health::supervise("scheduler", std::time::Duration::from_secs(1), move || {
+    let db = state.db.clone();
+    engine::health::supervise(&db, "scheduler", std::time::Duration::from_secs(1), move || {
         let (state, purged_at) = (state.clone(), purged_at.clone());
         async move { schedule_round(&state, &purged_at).await }
     });

@@ -1,10 +1,13 @@
 //! Health of the background services (dispatcher runners, scheduler, receipt pull): each
 //! reports success or failure here, `supervise` restarts a failed or panicked loop with
-//! backoff, and the health endpoint and the campaign page read [`snapshot`].
+//! backoff, and the health endpoint and the campaign page read [`snapshot`]. Entries are kept
+//! per database file, so consoles sharing a process (tests) do not see each other's faults.
 
+use crate::Db;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -22,16 +25,24 @@ pub struct ServiceHealth {
     pub restarts: u64,
 }
 
-static SERVICES: Mutex<BTreeMap<&'static str, ServiceHealth>> = Mutex::new(BTreeMap::new());
+/// Services by database file and name: several consoles in one process (the integration tests)
+/// each see only their own services.
+type Registry = BTreeMap<(PathBuf, &'static str), ServiceHealth>;
+static SERVICES: Mutex<Registry> = Mutex::new(BTreeMap::new());
 
-fn with(name: &'static str, f: impl FnOnce(&mut ServiceHealth)) {
+fn scope(db: &Db) -> PathBuf {
+    db.connect_options().get_filename().to_path_buf()
+}
+
+fn with(db: &Db, name: &'static str, f: impl FnOnce(&mut ServiceHealth)) {
+    let key = (scope(db), name);
     let mut all = SERVICES.lock().unwrap_or_else(|p| p.into_inner());
-    f(all.entry(name).or_default());
+    f(all.entry(key).or_default());
 }
 
 /// Records a successful round of `name`.
-pub fn ok(name: &'static str) {
-    with(name, |s| {
+pub fn ok(db: &Db, name: &'static str) {
+    with(db, name, |s| {
         s.ok = true;
         s.failures = 0;
         s.last_error = None;
@@ -40,8 +51,8 @@ pub fn ok(name: &'static str) {
 }
 
 /// Records a failed round of `name` (logged by the caller).
-pub fn failed(name: &'static str, error: &str) {
-    with(name, |s| {
+pub fn failed(db: &Db, name: &'static str, error: &str) {
+    with(db, name, |s| {
         s.ok = false;
         s.failures += 1;
         s.last_error = Some(error.to_owned());
@@ -49,18 +60,20 @@ pub fn failed(name: &'static str, error: &str) {
     });
 }
 
-fn restarted(name: &'static str) {
-    with(name, |s| s.restarts += 1);
+fn restarted(db: &Db, name: &'static str) {
+    with(db, name, |s| s.restarts += 1);
 }
 
-/// Every service seen so far, by name.
-pub fn snapshot() -> BTreeMap<String, ServiceHealth> {
-    SERVICES.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+/// Every service of this database seen so far, by name.
+pub fn snapshot(db: &Db) -> BTreeMap<String, ServiceHealth> {
+    let scope = scope(db);
+    let all = SERVICES.lock().unwrap_or_else(|p| p.into_inner());
+    all.iter().filter(|((d, _), _)| *d == scope).map(|((_, k), v)| (k.to_string(), v.clone())).collect()
 }
 
-/// Whether every service seen so far is healthy.
-pub fn all_ok() -> bool {
-    SERVICES.lock().unwrap_or_else(|p| p.into_inner()).values().all(|s| s.ok)
+/// Whether every service of this database seen so far is healthy.
+pub fn all_ok(db: &Db) -> bool {
+    snapshot(db).values().all(|s| s.ok)
 }
 
 /// Backoff after `failures` consecutive failures: 1 s doubling to 60 s.
@@ -70,13 +83,14 @@ pub fn backoff(failures: u64) -> Duration {
 
 /// Runs `round` every `every`, forever: a failed round is recorded and followed by a backoff
 /// pause; a panicking round is recorded as a failure and the loop is restarted.
-pub fn supervise<F, Fut, E>(name: &'static str, every: Duration, round: F)
+pub fn supervise<F, Fut, E>(db: &Db, name: &'static str, every: Duration, round: F)
 where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<(), E>> + Send + 'static,
     E: std::fmt::Display + Send + 'static,
 {
-    ok(name);
+    ok(db, name);
+    let db = db.clone();
     let round = std::sync::Arc::new(round);
     tokio::spawn(async move {
         let mut failures = 0u64;
@@ -86,19 +100,19 @@ where
             match tokio::spawn(async move { r().await }).await {
                 Ok(Ok(())) => {
                     failures = 0;
-                    ok(name);
+                    ok(&db, name);
                 }
                 Ok(Err(e)) => {
                     failures += 1;
                     tracing::warn!(service = name, error = %e, "background service round failed");
-                    failed(name, &e.to_string());
+                    failed(&db, name, &e.to_string());
                     tokio::time::sleep(backoff(failures)).await;
                 }
                 Err(panic) => {
                     failures += 1;
                     tracing::error!(service = name, error = %panic, "background service panicked; restarting");
-                    failed(name, "内部错误，已自动重启");
-                    restarted(name);
+                    failed(&db, name, "内部错误，已自动重启");
+                    restarted(&db, name);
                     tokio::time::sleep(backoff(failures)).await;
                 }
             }
@@ -109,7 +123,7 @@ where
 /// Retries `op` while it fails with a database error, with backoff (50 ms doubling to 5 s),
 /// recording the failures under `name`. For work that must not be dropped (a vendor's answer
 /// already received, a pulled report the vendor has deleted on its side).
-pub async fn retry_db<T, E, F, Fut>(name: &'static str, mut op: F) -> Result<T, E>
+pub async fn retry_db<T, E, F, Fut>(db: &Db, name: &'static str, mut op: F) -> Result<T, E>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, E>>,
@@ -121,13 +135,13 @@ where
             Err(e) if e.is_db_error() => {
                 failures += 1;
                 tracing::warn!(service = name, attempt = failures, error = %e, "database error; retrying");
-                failed(name, &format!("数据库暂时不可用：{e}"));
+                failed(db, name, &format!("数据库暂时不可用：{e}"));
                 let wait = Duration::from_millis(50u64 << failures.min(7)).min(Duration::from_secs(5));
                 tokio::time::sleep(wait).await;
             }
             other => {
                 if failures > 0 && other.is_ok() {
-                    ok(name);
+                    ok(db, name);
                 }
                 return other;
             }
@@ -185,9 +199,25 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn each_database_sees_only_its_own_services() {
+        let dir = tempfile::tempdir().expect("dir");
+        let a = crate::db::open(&dir.path().join("a.db")).await.expect("db");
+        let b = crate::db::open(&dir.path().join("b.db")).await.expect("db");
+        failed(&a, "dispatcher", "数据库暂时不可用");
+        ok(&b, "dispatcher");
+        assert!(!all_ok(&a));
+        assert!(all_ok(&b), "another console's fault does not show here");
+        assert_eq!(snapshot(&a)["dispatcher"].last_error.as_deref(), Some("数据库暂时不可用"));
+        ok(&a, "dispatcher");
+        assert!(all_ok(&a));
+    }
+
+    #[tokio::test]
     async fn database_errors_are_retried_until_the_operation_succeeds() {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = crate::db::open(&dir.path().join("t.db")).await.expect("db");
         let mut calls = 0;
-        let got: Result<u32, sqlx::Error> = retry_db("test-retry", || {
+        let got: Result<u32, sqlx::Error> = retry_db(&db, "test-retry", || {
             calls += 1;
             let n = calls;
             async move {
@@ -200,6 +230,6 @@ mod tests {
         })
         .await;
         assert_eq!(got.expect("third call"), 3);
-        assert!(snapshot()["test-retry"].ok, "a success clears the failure");
+        assert!(snapshot(&db)["test-retry"].ok, "a success clears the failure");
     }
 }

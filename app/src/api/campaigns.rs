@@ -151,7 +151,7 @@ pub async fn list_campaigns() -> Result<Vec<CampaignRow>, AppError> {
     let mut out = Vec::new();
     for c in engine::campaigns::list(&state.db).await? {
         let p = engine::campaigns::progress(&state.db, c.id).await?;
-        out.push(convert::row(&c, &p));
+        out.push(convert::row(&state.db, &c, &p));
     }
     Ok(out)
 }

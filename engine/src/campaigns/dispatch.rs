@@ -115,7 +115,7 @@ impl Dispatcher {
             };
             failures += 1;
             tracing::error!(campaign = id, error = %error, "dispatch loop failed; restarting");
-            crate::health::failed(super::run::SERVICE, &format!("活动 {id} 的发送循环出错：{error}"));
+            crate::health::failed(&self.db, super::run::SERVICE, &format!("活动 {id} 的发送循环出错：{error}"));
             tokio::time::sleep(crate::health::backoff(failures)).await;
             let still = sqlx::query_scalar::<_, String>("SELECT status FROM campaigns WHERE id = ?")
                 .bind(id)
@@ -174,7 +174,7 @@ impl Dispatcher {
         match got {
             // The vendor deleted these on its side when it returned them: retry until stored.
             Ok(reports) if !reports.is_empty() => {
-                crate::health::retry_db("receipts", || super::receipts::store(&self.db, &reports)).await
+                crate::health::retry_db(&self.db, "receipts", || super::receipts::store(&self.db, &reports)).await
             }
             Ok(_) => Ok((0, 0)),
             Err(e) => {
@@ -194,9 +194,11 @@ impl Dispatcher {
             Ok(replies) => {
                 for r in &replies {
                     // Pulled replies are gone from the vendor: an opt-out must not be lost.
-                    crate::health::retry_db("receipts", || crate::ledger::inbound::store(&self.db, vendor, r))
-                        .await
-                        .map_err(|e| CampaignError::Internal(format!("storing a reply failed: {e}")))?;
+                    crate::health::retry_db(&self.db, "receipts", || {
+                        crate::ledger::inbound::store(&self.db, vendor, r)
+                    })
+                    .await
+                    .map_err(|e| CampaignError::Internal(format!("storing a reply failed: {e}")))?;
                 }
             }
             Err(e) => tracing::warn!(code = %e.code, vendor, "fetching replies failed"),
@@ -207,7 +209,7 @@ impl Dispatcher {
     /// Pulls receipts every `every` (the fallback when no push arrives).
     pub fn spawn_receipts_loop(self: &Arc<Self>, every: Duration) {
         let me = self.clone();
-        crate::health::supervise("receipts", every, move || {
+        crate::health::supervise(&self.db, "receipts", every, move || {
             let me = me.clone();
             async move { me.pull_receipts().await.map(|_| ()) }
         });

@@ -26,8 +26,8 @@ mod run;
 
 pub use plan::{plan, preview, preview_values, Preview, Reconciliation};
 pub use repo::{
-    cancel, create, due, get, hold, list, pause, progress, recipients_of, resume, start, wait_for_window, wake_due,
-    Progress, RecipientRow,
+    cancel, create, due, field_errors, get, hold, list, pause, progress, recipients_of, resume, start, wait_for_window,
+    wake_due, Progress, RecipientRow,
 };
 pub use run::SERVICE as DISPATCH_SERVICE;
 
@@ -182,6 +182,9 @@ pub struct Campaign {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CampaignError {
+    /// What is wrong with the operator's input, field by field (Chinese).
+    #[error("{}", .0.first().map_or("输入有误", |e| e.message.as_str()))]
+    Fields(Vec<crate::validate::FieldError>),
     /// The operator's request cannot be carried out (Chinese, shown as is).
     #[error("{0}")]
     Invalid(String),

@@ -4,48 +4,62 @@ use super::plan::{plan, Planned, Reconciliation};
 use super::{batches, Binding, Campaign, CampaignError, CampaignInput, Status, Vendor};
 use crate::health::IsDbError;
 use crate::segments::Index;
+use crate::validate::FieldError;
 use crate::{clock, Db};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-fn check(input: &CampaignInput) -> Result<(), CampaignError> {
-    let invalid = |m: &str| Err(CampaignError::Invalid(m.to_owned()));
+/// Everything wrong with `input`, field by field (Chinese, shown beside the builder's fields;
+/// the REST API returns the same list). The one place these rules live: the builder parses its
+/// form into a [`CampaignInput`] and asks this.
+pub fn field_errors(input: &CampaignInput) -> Vec<FieldError> {
+    use crate::provider::Content;
+    let mut errors = Vec::new();
     if input.name.trim().is_empty() {
-        return invalid("请填写活动名称");
+        errors.push(FieldError::new("name", "请填写活动名称"));
     }
-    if input.signature.trim().is_empty() {
-        return invalid("请填写短信签名");
+    if let Err(e) = crate::validate::signature("signature", &input.signature) {
+        errors.push(e);
     }
     match &input.content {
-        crate::provider::Content::Text(t) if t.trim().is_empty() => return invalid("请填写短信内容"),
-        crate::provider::Content::Template { id, .. } if id.trim().is_empty() => return invalid("请填写模板 ID"),
+        Content::Text(t) if t.trim().is_empty() => errors.push(FieldError::new("content", "请填写短信内容")),
+        Content::Template { id, .. } if id.trim().is_empty() => {
+            errors.push(FieldError::new("template_id", "请填写模板 ID"))
+        }
         _ => {}
     }
-    if input.bindings.len() != super::slots(&input.content) {
-        return invalid("每个变量都需要绑定一个属性");
+    let slots = super::slots(&input.content);
+    if input.bindings.len() != slots || input.bindings.iter().any(|b| b.attribute.trim().is_empty()) {
+        errors.push(FieldError::new("bindings", format!("内容有 {slots} 个变量，请为每个变量选择属性")));
     }
-    if input.bindings.iter().any(|b| b.attribute.trim().is_empty()) {
-        return invalid("每个变量都需要绑定一个属性");
-    }
-    check_compliance(input.kind, &input.content, input.window)
+    errors.extend(compliance_errors(input.kind, &input.content, input.window));
+    errors
 }
 
-/// The content rules of the message type (also re-checked at start, for campaigns saved
-/// before they existed).
-fn check_compliance(
+/// The content rules of the message type and the window (also re-checked at start, for
+/// campaigns saved before they existed).
+fn compliance_errors(
     kind: crate::compliance::MessageKind,
     content: &crate::provider::Content,
     window: Option<crate::compliance::Window>,
-) -> Result<(), CampaignError> {
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
     if let crate::provider::Content::Text(t) = content {
-        if let Some(first) = crate::compliance::content_errors(kind, t).into_iter().next() {
-            return Err(CampaignError::Invalid(first));
-        }
+        errors.extend(
+            crate::compliance::content_errors(kind, t.trim()).into_iter().map(|m| FieldError::new("content", m)),
+        );
     }
     if let Some(Err(m)) = window.map(|w| w.check()) {
-        return Err(CampaignError::Invalid(m));
+        errors.push(FieldError::new("window", m));
     }
-    Ok(())
+    errors
+}
+
+fn refuse(errors: Vec<FieldError>) -> Result<(), CampaignError> {
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(CampaignError::Fields(errors)),
+    }
 }
 
 fn json<T: Serialize>(v: &T) -> Result<String, CampaignError> {
@@ -54,7 +68,7 @@ fn json<T: Serialize>(v: &T) -> Result<String, CampaignError> {
 
 /// Saves a draft (or a scheduled campaign when `scheduled_at` is set).
 pub async fn create(db: &Db, input: &CampaignInput, sandbox: bool, actor: &str) -> Result<Campaign, CampaignError> {
-    check(input)?;
+    refuse(field_errors(input))?;
     let now = clock::now();
     let status = if input.scheduled_at.is_some() { Status::Scheduled } else { Status::Draft };
     let id: i64 = sqlx::query_scalar(
@@ -152,7 +166,7 @@ pub async fn start(index: &Index, db: &Db, id: i64, key: &str) -> Result<Option<
     };
     let c = get(db, id).await?.ok_or(CampaignError::NotFound)?;
     if claimed {
-        if let Err(e) = check_compliance(c.kind, &c.content, c.window) {
+        if let Err(e) = refuse(compliance_errors(c.kind, &c.content, c.window)) {
             sqlx::query("UPDATE campaigns SET status = 'draft', start_key = NULL, status_reason = ? WHERE id = ?")
                 .bind(format!("开始失败：{e}"))
                 .bind(id)
@@ -176,7 +190,7 @@ pub async fn start(index: &Index, db: &Db, id: i64, key: &str) -> Result<Option<
         Err(e) if e.is_db_error() && c.scheduled_at.is_some() => {
             tracing::warn!(campaign = id, error = %e, "scheduled start hit a database error; will retry");
             let reason = "开始时数据库暂时不可用，将自动重试";
-            crate::health::retry_db("scheduler", || discard_snapshot(db, id, reason, Status::Scheduled)).await?;
+            crate::health::retry_db(db, "scheduler", || discard_snapshot(db, id, reason, Status::Scheduled)).await?;
             Err(e)
         }
         Err(e) => {
@@ -187,7 +201,7 @@ pub async fn start(index: &Index, db: &Db, id: i64, key: &str) -> Result<Option<
                 }
                 _ => format!("开始失败：{e}"),
             };
-            crate::health::retry_db("scheduler", || discard_snapshot(db, id, &reason, Status::Draft)).await?;
+            crate::health::retry_db(db, "scheduler", || discard_snapshot(db, id, &reason, Status::Draft)).await?;
             Err(e)
         }
     }

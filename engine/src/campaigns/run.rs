@@ -23,7 +23,7 @@ const STATUS_EVERY: Duration = Duration::from_millis(100);
 pub const SERVICE: &str = "dispatcher";
 
 async fn status_of(db: &Db, id: i64) -> Result<Option<Status>, CampaignError> {
-    retry_db(SERVICE, || async {
+    retry_db(db, SERVICE, || async {
         let s: Option<String> =
             sqlx::query_scalar("SELECT status FROM campaigns WHERE id = ?").bind(id).fetch_optional(db).await?;
         Ok(s.as_deref().and_then(Status::parse))
@@ -40,8 +40,9 @@ struct Rules {
 
 impl Rules {
     async fn read(db: &Db, c: &Campaign) -> Result<Self, CampaignError> {
-        let policy =
-            retry_db(SERVICE, || compliance::policy(db)).await.map_err(|e| CampaignError::Internal(e.to_string()))?;
+        let policy = retry_db(db, SERVICE, || compliance::policy(db))
+            .await
+            .map_err(|e| CampaignError::Internal(e.to_string()))?;
         let window = (c.kind == MessageKind::Marketing).then(|| c.window.unwrap_or(policy.window));
         Ok(Self { window, gate: Gate::for_kind(policy, c.kind) })
     }
@@ -90,7 +91,7 @@ impl Dispatcher {
             let closed = rules.closed(crate::clock::now());
             if closed.is_some() && inflight == 0 && done.is_empty() {
                 if let Some((resume_at, reason)) = closed {
-                    retry_db(SERVICE, || super::wait_for_window(&self.db, id, resume_at, &reason)).await?;
+                    retry_db(&self.db, SERVICE, || super::wait_for_window(&self.db, id, resume_at, &reason)).await?;
                     tracing::info!(campaign = id, resume_at, "campaign held outside its send window");
                 }
                 return Ok(());
@@ -107,7 +108,7 @@ impl Dispatcher {
             }
             // Answers already received are never dropped: a database fault is retried until
             // they are recorded (the vendor has accepted those messages).
-            let claimed = retry_db(SERVICE, || async {
+            let claimed = retry_db(&self.db, SERVICE, || async {
                 let _turn = crate::db::write_turn().await;
                 batches::settle_and_claim(&self.db, id, &done, want, retry, rules.gate.as_ref()).await
             })
@@ -117,7 +118,7 @@ impl Dispatcher {
                 _ => None,
             });
             if let Some(e) = stop {
-                retry_db(SERVICE, || self.pause_for(id, e)).await?;
+                retry_db(&self.db, SERVICE, || self.pause_for(id, e)).await?;
                 checked = None;
             }
             done.clear();
@@ -129,7 +130,7 @@ impl Dispatcher {
                 if !sending || draining {
                     return Ok(());
                 }
-                match retry_db(SERVICE, || batches::next_retry_in(&self.db, id)).await? {
+                match retry_db(&self.db, SERVICE, || batches::next_retry_in(&self.db, id)).await? {
                     Some(wait) => {
                         tokio::time::sleep(Duration::from_secs(wait as u64).min(Duration::from_millis(500))).await;
                         continue;

@@ -42,7 +42,7 @@ pub fn router(state: ServerState, addr: SocketAddr, policy: HttpPolicy) -> Route
         .with_state(state.clone());
     let hooks = hooks::routes().layer(RequestBodyLimitLayer::new(BODY_LIMIT)).with_state(state.clone());
     let api = crate::api::routes().with_state(state.clone());
-    let health = Router::new().route("/api/health", axum::routing::get(health));
+    let health = Router::new().route("/api/health", axum::routing::get(health)).with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(&options, routes, context, move || app::shell(shell_options.clone()))
         .fallback(crate::assets::serve)
@@ -70,12 +70,12 @@ pub fn router(state: ServerState, addr: SocketAddr, policy: HttpPolicy) -> Route
 
 /// `GET /api/health`: the background services (dispatcher, scheduler, receipt pull) with
 /// their last failure; 503 while any of them is failing (for load balancers and monitoring).
-async fn health() -> axum::response::Response {
+async fn health(axum::extract::State(state): axum::extract::State<ServerState>) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let ok = engine::health::all_ok();
+    let ok = engine::health::all_ok(&state.db);
     let body = serde_json::json!({
         "status": if ok { "ok" } else { "degraded" },
-        "services": engine::health::snapshot(),
+        "services": engine::health::snapshot(&state.db),
     });
     let code = if ok { http::StatusCode::OK } else { http::StatusCode::SERVICE_UNAVAILABLE };
     (code, [(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()

@@ -16,15 +16,7 @@ async fn audience(n: usize) -> (TestApp, i64) {
     for i in 0..n {
         csv.push_str(&format!("u{i},{},用户{i}\n", 13_700_000_000u64 + i as u64));
     }
-    let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("u.csv");
-    let form = reqwest::multipart::Form::new().part("file", part);
-    let res = app.http.post(app.url("/api/users/import")).multipart(form).send().await.expect("upload");
-    assert_eq!(res.status(), 200);
-    json_call(&app, "settings/chuanglan/sandbox", json!({"on": true})).await;
-    always_open(&app).await;
-    let seg = json!({"form": {"id": null, "name": "全部", "description": "", "kind": "rule", "list": "",
-        "rule": {"all": true, "conditions": [{"attribute": "name", "op": "is_set", "values": []}], "groups": []}}});
-    let id = json_call(&app, "segments/save", seg).await["id"].as_i64().expect("segment");
+    let id = common::sandbox_audience(&app, csv).await;
     (app, id)
 }
 

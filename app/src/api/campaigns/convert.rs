@@ -46,9 +46,6 @@ pub async fn input(state: &ServerState, f: &CampaignForm) -> Result<(CampaignInp
     let mut errors = Vec::new();
     let mut push =
         |field: &str, m: &str| errors.push(crate::dto::FieldError { field: field.into(), message: m.into() });
-    if f.name.trim().is_empty() {
-        push("name", "请填写活动名称");
-    }
     if f.segment_id.is_none() {
         push("segment", "请选择分群");
     }
@@ -64,25 +61,13 @@ pub async fn input(state: &ServerState, f: &CampaignForm) -> Result<(CampaignInp
         push("vendor", "请选择短信服务商");
     }
     let signature = f.signature.trim().trim_start_matches('【').trim_end_matches('】').to_owned();
-    if let Err(e) = engine::validate::signature("signature", &signature) {
-        push("signature", &e.message);
-    }
     let content = if f.mode == "template" {
-        if f.template_id.trim().is_empty() {
-            push("template_id", "请填写模板 ID");
-        }
         let params =
             f.template_params.split([',', '，']).map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect();
         Content::Template { id: f.template_id.trim().to_owned(), params }
     } else {
-        if f.content.trim().is_empty() {
-            push("content", "请填写短信内容");
-        }
         if vendor == Some(Vendor::Aliyun) {
             push("content", "阿里云只能按模板 CODE 发送，请切换到“模板”");
-        }
-        for m in engine::compliance::content_errors(kind, f.content.trim()) {
-            push("content", &m);
         }
         Content::Text(f.content.trim().to_owned())
     };
@@ -90,18 +75,10 @@ pub async fn input(state: &ServerState, f: &CampaignForm) -> Result<(CampaignInp
         push("window", &m);
         None
     });
-    let slots = engine::campaigns::slots(&content);
-    if f.bindings.len() != slots || f.bindings.iter().any(|b| b.attribute.trim().is_empty()) {
-        push("bindings", &format!("内容有 {slots} 个变量，请为每个变量选择属性"));
-    }
     let scheduled_at = schedule(&f.schedule).unwrap_or_else(|m| {
         push("schedule", &m);
         None
     });
-    if !errors.is_empty() {
-        return Err(AppError::Validation { errors }.with_status());
-    }
-    let sandbox = vendor == Some(Vendor::Chuanglan) && engine::settings::chuanglan::sandbox(&state.db).await?;
     let bindings = f.bindings.iter().map(binding).collect();
     let input = CampaignInput {
         name: f.name.trim().to_owned(),
@@ -114,6 +91,16 @@ pub async fn input(state: &ServerState, f: &CampaignForm) -> Result<(CampaignInp
         kind,
         window,
     };
+    // The form's own parse errors first, then the campaign rules (engine, shared with the API).
+    errors.extend(
+        engine::campaigns::field_errors(&input)
+            .into_iter()
+            .map(|e| crate::dto::FieldError { field: e.field, message: e.message }),
+    );
+    if !errors.is_empty() {
+        return Err(AppError::Validation { errors }.with_status());
+    }
+    let sandbox = vendor == Some(Vendor::Chuanglan) && engine::settings::chuanglan::sandbox(&state.db).await?;
     Ok((input, sandbox))
 }
 
@@ -122,7 +109,8 @@ fn binding(b: &BindingForm) -> Binding {
     Binding { attribute: b.attribute.trim().to_owned(), fallback }
 }
 
-/// The per-campaign window override: both `HH:MM` or both empty.
+/// The per-campaign window override: both `HH:MM` or both empty (its rules are checked with
+/// the campaign's, `engine::campaigns::field_errors`).
 fn window(start: &str, end: &str) -> Result<Option<Window>, String> {
     use engine::compliance::window::parse_hhmm;
     if start.trim().is_empty() && end.trim().is_empty() {
@@ -131,9 +119,7 @@ fn window(start: &str, end: &str) -> Result<Option<Window>, String> {
     let (Some(start), Some(end)) = (parse_hhmm(start), parse_hhmm(end)) else {
         return Err("发送时段格式应为 08:00 和 21:00（北京时间）".into());
     };
-    let w = Window { start, end };
-    w.check()?;
-    Ok(Some(w))
+    Ok(Some(Window { start, end }))
 }
 
 fn schedule(raw: &str) -> Result<Option<i64>, String> {
@@ -182,8 +168,8 @@ fn vendor_label(c: &Campaign) -> String {
 }
 
 /// The campaign's reason, plus a note when the sending service is failing right now.
-fn with_service_health(c: &Campaign) -> Option<String> {
-    let health = engine::health::snapshot();
+fn with_service_health(db: &engine::Db, c: &Campaign) -> Option<String> {
+    let health = engine::health::snapshot(db);
     let failing = health.get(engine::campaigns::DISPATCH_SERVICE).filter(|h| !h.ok);
     match (c.status, failing.and_then(|h| h.last_error.clone())) {
         (Status::Sending, Some(e)) => {
@@ -194,7 +180,7 @@ fn with_service_health(c: &Campaign) -> Option<String> {
     }
 }
 
-pub fn row(c: &Campaign, p: &Progress) -> CampaignRow {
+pub fn row(db: &engine::Db, c: &Campaign, p: &Progress) -> CampaignRow {
     let time = |t: Option<i64>| t.map(engine::clock::display);
     CampaignRow {
         id: c.id,
@@ -202,7 +188,7 @@ pub fn row(c: &Campaign, p: &Progress) -> CampaignRow {
         kind_label: c.kind.label().to_owned(),
         status: c.status.as_str().to_owned(),
         status_label: c.status.label().to_owned(),
-        status_reason: with_service_health(c),
+        status_reason: with_service_health(db, c),
         vendor_label: vendor_label(c),
         sandbox: c.sandbox,
         planned: c.planned,
@@ -231,7 +217,7 @@ pub async fn detail(state: &ServerState, c: &Campaign, p: &Progress) -> Result<C
         .filter(|r| *r > 0.0 && c.status == Status::Sending)
         .map(|r| ((p.queued + p.sending) as f64 / r).ceil() as u64);
     Ok(CampaignDetail {
-        row: row(c, p),
+        row: row(&state.db, c, p),
         segment,
         signature: c.signature.clone(),
         content,

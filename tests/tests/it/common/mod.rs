@@ -51,7 +51,6 @@ pub async fn seeded(users: usize) -> (TestApp, i64) {
 }
 
 pub async fn seeded_with(users: usize, change: impl FnOnce(&mut Settings)) -> (TestApp, i64) {
-    use serde_json::json;
     let app = spawn_app_with(change).await;
     app.login().await;
     let mut csv = String::from("user_id,phone,name\n");
@@ -60,16 +59,23 @@ pub async fn seeded_with(users: usize, change: impl FnOnce(&mut Settings)) -> (T
         csv.push_str(&format!("u{i},{},{name}\n", 13_900_000_000u64 + i as u64));
     }
     csv.push_str("x1,,无号\n");
+    let id = sandbox_audience(&app, csv).await;
+    (app, id)
+}
+
+/// Imports `csv` (columns user_id, phone, name), turns on 沙箱模式 with an all-day window and
+/// saves the segment of users with a name; returns the segment id.
+pub async fn sandbox_audience(app: &TestApp, csv: String) -> i64 {
+    use serde_json::json;
     let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("u.csv");
     let form = reqwest::multipart::Form::new().part("file", part);
     let res = app.http.post(app.url("/api/users/import")).multipart(form).send().await.expect("upload");
     assert_eq!(res.status(), 200);
-    json_call(&app, "settings/chuanglan/sandbox", json!({"on": true})).await;
-    always_open(&app).await;
+    json_call(app, "settings/chuanglan/sandbox", json!({"on": true})).await;
+    always_open(app).await;
     let seg = json!({"form": {"id": null, "name": "全部", "description": "", "kind": "rule", "list": "",
         "rule": {"all": true, "conditions": [{"attribute": "name", "op": "is_set", "values": []}], "groups": []}}});
-    let id = json_call(&app, "segments/save", seg).await["id"].as_i64().expect("segment");
-    (app, id)
+    json_call(app, "segments/save", seg).await["id"].as_i64().expect("segment")
 }
 
 /// The compliance policy with a marketing window of the whole day, so tests that are not about

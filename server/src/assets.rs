@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderMap, HeaderValue, StatusCode};
+use std::borrow::Cow;
 
 #[cfg(feature = "embed")]
 #[derive(rust_embed::RustEmbed)]
@@ -17,14 +18,14 @@ struct Site;
 /// Encodings chuda has precompressed variants for, in order of preference.
 const ENCODINGS: [(&str, &str); 2] = [("br", ".br"), ("gzip", ".gz")];
 
+/// A site file: borrowed from the binary when embedded, read from disk otherwise.
+type Bytes = Cow<'static, [u8]>;
+
 pub async fn serve(req: Request) -> Response {
     let path = req.uri().path().trim_start_matches('/').to_owned();
     if path.ends_with(".br") || path.ends_with(".gz") {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
-    let Some(mime) = mime_of(&path).await else {
-        return (StatusCode::NOT_FOUND, "not found").into_response();
-    };
     let (bytes, encoding) = match pick(req.headers(), &path).await {
         Some((bytes, encoding)) => (bytes, Some(encoding)),
         None => match load(&path).await {
@@ -35,10 +36,7 @@ pub async fn serve(req: Request) -> Response {
     let cache = if path.starts_with("pkg/") { "no-cache" } else { "public, max-age=3600" };
     let mut res = Body::from(bytes).into_response();
     let headers = res.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime_for(&path)));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Some(encoding) = encoding {
@@ -48,7 +46,7 @@ pub async fn serve(req: Request) -> Response {
 }
 
 /// The first precompressed variant of `path` that the request accepts and the site has.
-async fn pick(headers: &HeaderMap, path: &str) -> Option<(Vec<u8>, &'static str)> {
+async fn pick(headers: &HeaderMap, path: &str) -> Option<(Bytes, &'static str)> {
     let accepted = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
     for (encoding, suffix) in ENCODINGS {
         if accepts(accepted, encoding) {
@@ -74,40 +72,33 @@ fn accepts(header: &str, encoding: &str) -> bool {
 }
 
 #[cfg(feature = "embed")]
-async fn load(path: &str) -> Option<Vec<u8>> {
-    Site::get(path).map(|file| file.data.into_owned())
-}
-
-#[cfg(feature = "embed")]
-async fn mime_of(path: &str) -> Option<String> {
-    Site::get(path).map(|file| file.metadata.mimetype().to_owned())
+async fn load(path: &str) -> Option<Bytes> {
+    Site::get(path).map(|file| file.data)
 }
 
 #[cfg(not(feature = "embed"))]
-async fn load(path: &str) -> Option<Vec<u8>> {
+async fn load(path: &str) -> Option<Bytes> {
     if path.split('/').any(|seg| seg == ".." || seg.is_empty()) {
         return None;
     }
     let root = std::env::var("CHUDA_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
-    tokio::fs::read(std::path::Path::new(&root).join(path)).await.ok()
+    tokio::fs::read(std::path::Path::new(&root).join(path)).await.ok().map(Cow::Owned)
 }
 
-#[cfg(not(feature = "embed"))]
-async fn mime_of(path: &str) -> Option<String> {
-    if path.split('/').any(|seg| seg == ".." || seg.is_empty()) {
-        return None;
-    }
-    let root = std::env::var("CHUDA_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
-    tokio::fs::metadata(std::path::Path::new(&root).join(path)).await.ok().filter(|m| m.is_file())?;
-    let mime = match path.rsplit('.').next() {
+/// The content type of a site file, by extension (the same for embedded and on-disk sites).
+fn mime_for(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
         Some("wasm") => "application/wasm",
         Some("js") => "text/javascript",
         Some("css") => "text/css",
         Some("txt") => "text/plain; charset=utf-8",
         Some("html") => "text/html; charset=utf-8",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
         _ => "application/octet-stream",
-    };
-    Some(mime.to_owned())
+    }
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ pub enum AppError {
 
 impl AppError {
     pub fn field(field: &str, message: impl Into<String>) -> Self {
-        Self::Validation { errors: vec![FieldError { field: field.to_owned(), message: message.into() }] }
+        Self::Validation { errors: vec![FieldError::new(field, message)] }
     }
 
     /// The message for `field`, when this is a validation error about it.
@@ -103,13 +103,16 @@ mod server {
         format!("E{:06X}", nanos & 0xFF_FFFF)
     }
 
+    impl From<FieldError> for AppError {
+        fn from(e: FieldError) -> Self {
+            Self::Validation { errors: vec![e] }.with_status()
+        }
+    }
+
     impl From<SettingsError> for AppError {
         fn from(e: SettingsError) -> Self {
             match e {
-                SettingsError::Invalid(errors) => Self::Validation {
-                    errors: errors.into_iter().map(|e| FieldError { field: e.field, message: e.message }).collect(),
-                }
-                .with_status(),
+                SettingsError::Invalid(errors) => Self::Validation { errors }.with_status(),
                 other => Self::internal(&other),
             }
         }
@@ -118,10 +121,7 @@ mod server {
     impl From<engine::compliance::ComplianceError> for AppError {
         fn from(e: engine::compliance::ComplianceError) -> Self {
             match e {
-                engine::compliance::ComplianceError::Invalid(errors) => Self::Validation {
-                    errors: errors.into_iter().map(|e| FieldError { field: e.field, message: e.message }).collect(),
-                }
-                .with_status(),
+                engine::compliance::ComplianceError::Invalid(errors) => Self::Validation { errors }.with_status(),
                 other => Self::internal(&other),
             }
         }
@@ -153,10 +153,7 @@ mod server {
             use engine::campaigns::CampaignError as E;
             match e {
                 E::Invalid(m) => Self::Rejected { message: m }.with_status(),
-                E::Fields(errors) => Self::Validation {
-                    errors: errors.into_iter().map(|e| FieldError { field: e.field, message: e.message }).collect(),
-                }
-                .with_status(),
+                E::Fields(errors) => Self::Validation { errors }.with_status(),
                 E::NotFound => Self::NotFound.with_status(),
                 E::Segment(s) => s.into(),
                 E::Users(u) => u.into(),

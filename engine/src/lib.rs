@@ -15,7 +15,7 @@ pub mod secrets;
 pub mod segments;
 pub mod settings;
 pub mod simulator;
-pub mod sms;
+pub use types::sms;
 pub mod users;
 pub mod validate;
 

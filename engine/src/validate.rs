@@ -1,20 +1,7 @@
 //! Field validation shared by the settings forms: SMS signatures, vendor hosts and required
 //! values. Messages are Simplified Chinese because operators read them beside the field.
 
-use serde::{Deserialize, Serialize};
-
-/// One problem with one form field; `field` is the input's stable name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self { field: field.to_owned(), message: message.into() }
-    }
-}
+pub use types::FieldError;
 
 /// Longest signature name accepted: the Chuanglan simulator rule `^【[^】]{1,20}】` (Chuanglan §14).
 pub const SIGNATURE_MAX: usize = 20;

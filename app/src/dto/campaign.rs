@@ -1,6 +1,7 @@
 //! Campaigns as the builder and the campaign pages see them.
 
 use serde::{Deserialize, Serialize};
+pub use types::{BindingForm, CampaignForm};
 
 /// What the builder can offer: segments, vendors that can send, attributes for bindings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,39 +23,6 @@ pub struct VendorOption {
     pub label: String,
     pub signature: String,
     pub sandbox: bool,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BindingForm {
-    pub attribute: String,
-    pub fallback: String,
-    /// Skip users without the attribute instead of using `fallback`.
-    pub skip: bool,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CampaignForm {
-    pub name: String,
-    pub segment_id: Option<i64>,
-    pub vendor: String,
-    pub signature: String,
-    /// `text` (自定义内容) or `template` (模板ID / TemplateCode).
-    pub mode: String,
-    pub content: String,
-    pub template_id: String,
-    /// Template parameter names, comma separated (Chuanglan `param1,param2`; Aliyun `name,code`).
-    pub template_params: String,
-    pub bindings: Vec<BindingForm>,
-    /// `YYYY-MM-DDTHH:MM` in Asia/Shanghai, empty to send when started.
-    pub schedule: String,
-    /// `marketing` (营销, the default) or `notification` (通知/行业).
-    #[serde(default)]
-    pub kind: String,
-    /// `HH:MM` overrides of the marketing send window; both empty use the installation's.
-    #[serde(default)]
-    pub window_start: String,
-    #[serde(default)]
-    pub window_end: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,76 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
+pub use types::{FieldError, Role};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
     pub username: String,
     pub role: Role,
-}
-
-/// The signed-in account's role, as the UI uses it to hide what the role cannot do (the
-/// server enforces the same rules on every call).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Viewer,
-    Operator,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Admin, Role::Operator, Role::Viewer];
-
-    pub fn allows(self, needed: Role) -> bool {
-        self >= needed
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Viewer => "viewer",
-            Self::Operator => "operator",
-            Self::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Viewer => "只读",
-            Self::Operator => "运营",
-            Self::Admin => "管理员",
-        }
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<engine::auth::Role> for Role {
-    fn from(r: engine::auth::Role) -> Self {
-        match r {
-            engine::auth::Role::Viewer => Self::Viewer,
-            engine::auth::Role::Operator => Self::Operator,
-            engine::auth::Role::Admin => Self::Admin,
-        }
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<Role> for engine::auth::Role {
-    fn from(r: Role) -> Self {
-        match r {
-            Role::Viewer => Self::Viewer,
-            Role::Operator => Self::Operator,
-            Role::Admin => Self::Admin,
-        }
-    }
 }
 
 /// Everything the 短信配置 page shows.

@@ -5,13 +5,13 @@
 
 pub mod accounts;
 mod repo;
-mod role;
+
 mod throttle;
 pub mod tokens;
 
 pub use repo::Account;
-pub use role::Role;
 pub use throttle::{LoginThrottle, RateLimit};
+pub use types::Role;
 
 use crate::{clock, Db};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};

@@ -34,39 +34,16 @@ pub use run::SERVICE as DISPATCH_SERVICE;
 use crate::compliance::{MessageKind, Window};
 use crate::provider::Content;
 use serde::{Deserialize, Serialize};
+pub use types::{Status, Vendor};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Vendor {
-    Chuanglan,
-    Aliyun,
-}
-
-impl Vendor {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Vendor::Chuanglan => "chuanglan",
-            Vendor::Aliyun => "aliyun",
-        }
-    }
-
-    /// Most phones one request may carry for `content` (Chuanglan §4/§5: 1000; Aliyun §5.1/§5.2:
-    /// 1000 for `SendSms`, 100 for `SendBatchSms` when parameters differ per phone).
-    pub fn max_batch(self, content: &Content) -> usize {
-        use crate::provider::{aliyun, chuanglan};
-        match (self, content) {
-            (Vendor::Chuanglan, _) => chuanglan::send::MAX_PER_REQUEST,
-            (Vendor::Aliyun, Content::Template { params, .. }) if !params.is_empty() => aliyun::send::SEND_BATCH_MAX,
-            (Vendor::Aliyun, _) => aliyun::send::SEND_SMS_MAX,
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "chuanglan" => Some(Vendor::Chuanglan),
-            "aliyun" => Some(Vendor::Aliyun),
-            _ => None,
-        }
+/// Most phones one request may carry for `content` (Chuanglan §4/§5: 1000; Aliyun §5.1/§5.2:
+/// 1000 for `SendSms`, 100 for `SendBatchSms` when parameters differ per phone).
+pub fn max_batch(vendor: Vendor, content: &Content) -> usize {
+    use crate::provider::{aliyun, chuanglan};
+    match (vendor, content) {
+        (Vendor::Chuanglan, _) => chuanglan::send::MAX_PER_REQUEST,
+        (Vendor::Aliyun, Content::Template { params, .. }) if !params.is_empty() => aliyun::send::SEND_BATCH_MAX,
+        (Vendor::Aliyun, _) => aliyun::send::SEND_SMS_MAX,
     }
 }
 
@@ -76,63 +53,6 @@ pub struct Binding {
     pub attribute: String,
     /// Used when the user lacks the attribute; `None` skips such users.
     pub fallback: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Draft,
-    Scheduled,
-    Sending,
-    Paused,
-    /// A marketing campaign held outside its send window; resumes by itself at `resume_at`.
-    Waiting,
-    Completed,
-    Cancelled,
-    Failed,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Scheduled => "scheduled",
-            Status::Sending => "sending",
-            Status::Paused => "paused",
-            Status::Waiting => "waiting",
-            Status::Completed => "completed",
-            Status::Cancelled => "cancelled",
-            Status::Failed => "failed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Draft,
-            Self::Scheduled,
-            Self::Sending,
-            Self::Paused,
-            Self::Waiting,
-            Self::Completed,
-            Self::Cancelled,
-            Self::Failed,
-        ]
-        .into_iter()
-        .find(|x| x.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Draft => "草稿",
-            Status::Scheduled => "已排期",
-            Status::Sending => "发送中",
-            Status::Paused => "已暂停",
-            Status::Waiting => "窗口外等待",
-            Status::Completed => "已完成",
-            Status::Cancelled => "已取消",
-            Status::Failed => "失败",
-        }
-    }
 }
 
 /// What the builder submits.

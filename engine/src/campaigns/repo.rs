@@ -246,7 +246,7 @@ impl Snapshot {
 }
 
 async fn snapshot(index: &Index, db: &Db, c: &Campaign) -> Result<Reconciliation, CampaignError> {
-    let size = c.vendor.max_batch(&c.content).max(1);
+    let size = super::max_batch(c.vendor, &c.content).max(1);
     let install = crate::settings::install_id(db).await.map_err(|e| CampaignError::Internal(e.to_string()))?;
     let per_tx = 1_000usize.div_ceil(size);
     let state = Snapshot { install, pending: Vec::new(), held: Vec::new(), seq: 0, per_tx };

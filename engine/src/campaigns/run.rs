@@ -68,7 +68,7 @@ impl Dispatcher {
         let c = Arc::new(c);
         let (tx, mut rx) = mpsc::unbounded_channel::<(i64, Sent)>();
         let slots = self.config.concurrency.max(1);
-        let size = c.vendor.max_batch(&c.content).max(1);
+        let size = super::max_batch(c.vendor, &c.content).max(1);
         let retry = (self.config.max_attempts, self.config.backoff_ms);
         let (mut inflight, mut done) = (0usize, Vec::new());
         let mut checked: Option<(std::time::Instant, bool)> = None;

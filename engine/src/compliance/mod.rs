@@ -21,40 +21,8 @@ use crate::Db;
 use serde::{Deserialize, Serialize};
 
 pub use content::{content_errors, ends_with_suffix, SUFFIX};
+pub use types::MessageKind;
 pub use window::Window;
-
-/// 营销 (commercial, needs the refusal method, window, caps, suppression) or 通知/行业.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MessageKind {
-    #[default]
-    Marketing,
-    Notification,
-}
-
-impl MessageKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MessageKind::Marketing => "marketing",
-            MessageKind::Notification => "notification",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "marketing" => Some(MessageKind::Marketing),
-            "notification" => Some(MessageKind::Notification),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            MessageKind::Marketing => "营销",
-            MessageKind::Notification => "通知/行业",
-        }
-    }
-}
 
 /// The installation's rules, edited under 短信配置 → 合规设置.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 //! report, the status vocabulary, per-phone timelines for 未收到排查, replies (上行), and
 //! campaign statistics.
 
+pub mod filter;
 pub mod inbound;
 pub mod query;
 pub mod stats;

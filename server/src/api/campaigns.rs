@@ -219,14 +219,14 @@ pub async fn list_messages(
 ) -> Result<Json<Page<MessageOut>>, ApiError> {
     caller.require(Role::Viewer)?;
     let limit = cursor::limit(p.limit);
-    let query = app::dto::ledger::LedgerQuery {
+    let query = types::LedgerQuery {
         campaign: p.campaign_id.map(|c| c.to_string()).unwrap_or_default(),
         status: p.status.clone().unwrap_or_default(),
         phone: p.phone.clone().unwrap_or_default(),
         before: cursor::decode(p.cursor.as_deref())?.map(|b| b.to_string()).unwrap_or_default(),
         ..Default::default()
     };
-    let filter = app::api::ledger::filter(&query, limit + 1)?;
+    let filter = engine::ledger::query::Filter::parse(&query, limit + 1)?;
     if let Some(phone) = &filter.phone {
         app::api::lookups::full_phone(&state, &caller.actor(), phone, "API 发送记录").await?;
     }

@@ -120,5 +120,6 @@ via_app_error!(
     engine::campaigns::CampaignError,
     engine::users::UsersError,
     engine::ledger::LedgerError,
-    engine::compliance::ComplianceError
+    engine::compliance::ComplianceError,
+    types::FieldError
 );

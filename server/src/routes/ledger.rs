@@ -3,7 +3,6 @@
 //! export is written to the audit log.
 
 use super::audience::{account, csv_cell, internal};
-use app::dto::ledger::LedgerQuery;
 use app::state::ServerState;
 use axum::body::Body;
 use axum::extract::{Query, State};
@@ -11,6 +10,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use types::LedgerQuery;
 
 const PAGE: u32 = 5_000;
 
@@ -47,9 +47,9 @@ async fn export(State(state): State<ServerState>, headers: HeaderMap, Query(q): 
         Ok(a) => a.username,
         Err(r) => return r.into_response(),
     };
-    let mut filter = match app::api::ledger::filter(&q, PAGE) {
+    let mut filter = match engine::ledger::query::Filter::parse(&q, PAGE) {
         Ok(f) => f,
-        Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+        Err(e) => return (StatusCode::BAD_REQUEST, e.message).into_response(),
     };
     if let Some(phone) = filter.phone.clone() {
         if let Err(e) = app::api::lookups::full_phone(&state, &actor, &phone, "导出发送记录").await {

@@ -4,7 +4,7 @@
 use crate::dto::ledger::{LedgerQuery, LedgerRow, StatsView, TraceStep, TracedMessage};
 use crate::error::AppError;
 use crate::state::ServerState;
-use engine::ledger::query::{Entry, Filter, StatusFilter, Step};
+use engine::ledger::query::{Entry, Filter, Step};
 
 fn vendor_label(vendor: &str, sandbox: bool) -> String {
     match (vendor, sandbox) {
@@ -15,47 +15,13 @@ fn vendor_label(vendor: &str, sandbox: bool) -> String {
     }
 }
 
-/// A `yyyy-MM-dd` filter field (Asia/Shanghai) as Unix seconds: the day's first second, or its
-/// last when `end`; empty means no bound.
+/// A `yyyy-MM-dd` filter field as Unix seconds (`engine::ledger::filter::day_bound`).
 pub fn day_bound(field: &str, v: &str, end: bool) -> Result<Option<i64>, AppError> {
-    match v.trim() {
-        "" => Ok(None),
-        t => engine::clock::day_start(t)
-            .map(|s| Some(if end { s + 86_399 } else { s }))
-            .ok_or_else(|| AppError::field(field, "日期格式应为 2026-11-25").with_status()),
-    }
+    engine::ledger::filter::day_bound(field, v, end).map_err(AppError::from)
 }
 
 pub fn filter(q: &LedgerQuery, limit: u32) -> Result<Filter, AppError> {
-    let int = |field: &str, v: &str| -> Result<Option<i64>, AppError> {
-        match v.trim() {
-            "" => Ok(None),
-            t => t.parse().map(Some).map_err(|_| AppError::field(field, "请填写数字").with_status()),
-        }
-    };
-    let day = day_bound;
-    let status = match q.status.trim() {
-        "" => None,
-        s => Some(StatusFilter::parse(s).ok_or_else(|| AppError::field("status", "未知的状态").with_status())?),
-    };
-    let phone = match q.phone.trim() {
-        "" => None,
-        p => Some(engine::phone::normalize(p).map_err(|e| AppError::field("phone", e.to_string()).with_status())?),
-    };
-    let vendor = Some(q.vendor.trim().to_owned()).filter(|v| !v.is_empty());
-    if vendor.as_deref().is_some_and(|v| v != "chuanglan" && v != "aliyun") {
-        return Err(AppError::field("vendor", "未知的服务商").with_status());
-    }
-    Ok(Filter {
-        campaign: int("campaign", &q.campaign)?,
-        status,
-        vendor,
-        from: day("from", &q.from, false)?,
-        to: day("to", &q.to, true)?,
-        phone,
-        before: int("before", &q.before)?,
-        limit,
-    })
+    Filter::parse(q, limit).map_err(AppError::from)
 }
 
 pub fn row(e: &Entry) -> LedgerRow {

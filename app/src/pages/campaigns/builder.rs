@@ -60,7 +60,7 @@ fn Builder(options: BuilderOptions) -> AnyView {
         if mode.get() == "template" {
             template_params.get().split([',', '，']).filter(|p| !p.trim().is_empty()).count()
         } else {
-            content.get().matches("{$var}").count()
+            types::sms::slot_count(&content.get())
         }
     });
     Effect::new(move |_| {

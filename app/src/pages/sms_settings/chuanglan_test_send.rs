@@ -6,10 +6,7 @@ use crate::dto::{TestSendForm, TestSendResult};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-fn slot_count(content: &str) -> usize {
-    content.matches("{$var}").count()
-}
-
+use types::sms::slot_count;
 #[component]
 pub fn TestSendPanel(sandbox: Signal<bool>) -> AnyView {
     let phones = RwSignal::new(String::new());

@@ -1,5 +1,5 @@
 //! Roles of console accounts and API tokens. Each role includes the rights of the ones below
-//! it: 管理员 ⊇ 运营 ⊇ 只读.
+//! it: 管理员 ⊇ 运营 ⊇ 只读. The server enforces them; the UI hides what a role cannot do.
 
 use serde::{Deserialize, Serialize};
 

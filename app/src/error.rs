@@ -157,6 +157,8 @@ mod server {
                 E::NotFound => Self::NotFound.with_status(),
                 E::Segment(s) => s.into(),
                 E::Users(u) => u.into(),
+                E::Settings(s) => s.into(),
+                E::Compliance(c) => c.into(),
                 other => Self::internal(&other),
             }
         }

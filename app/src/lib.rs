@@ -10,8 +10,6 @@ pub mod dto;
 pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod sending;
-#[cfg(feature = "ssr")]
 pub mod state;
 pub mod text;
 

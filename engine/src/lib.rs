@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod clock;
 pub mod compliance;
 pub mod db;
+mod facade;
 pub mod health;
 pub mod ledger;
 pub mod phone;
@@ -20,3 +21,4 @@ pub mod users;
 pub mod validate;
 
 pub use db::Db;
+pub use facade::{Engine, EngineConfig};

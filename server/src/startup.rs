@@ -4,9 +4,10 @@
 use crate::config::Settings;
 use app::state::ServerState;
 use engine::auth::{Bootstrap, LoginThrottle};
-use engine::campaigns::dispatch::{DispatchConfig, Dispatcher};
+use engine::campaigns::dispatch::DispatchConfig;
 use engine::secrets::MasterKey;
 use engine::simulator::chuanglan::{SimConfig, Simulator};
+use engine::{Engine, EngineConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::oneshot;
@@ -98,24 +99,17 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
     let configured = Some(settings.auth.admin_password.as_str()).filter(|p| !p.is_empty());
     announce(engine::auth::bootstrap_admin(&db, configured).await?);
     let sandbox = Arc::new(start_sandbox(settings.sending.sandbox_delivered_ratio).await?);
-    let (chuanglan, aliyun) =
-        (engine::provider::chuanglan::Client::default(), engine::provider::aliyun::Client::default());
-    let accounts = app::sending::VendorAccounts {
-        db: db.clone(),
-        key: key.clone(),
-        sandbox: sandbox.clone(),
-        chuanglan: chuanglan.clone(),
-        aliyun: aliyun.clone(),
-    };
     let s = &settings.sending;
-    let dispatch = DispatchConfig {
-        rate_per_sec: s.rate_per_sec,
-        concurrency: s.concurrency,
-        max_attempts: s.max_attempts,
-        backoff_ms: s.backoff_ms,
+    let config = EngineConfig {
+        dispatch: DispatchConfig {
+            rate_per_sec: s.rate_per_sec,
+            concurrency: s.concurrency,
+            max_attempts: s.max_attempts,
+            backoff_ms: s.backoff_ms,
+        },
+        receipt_timeout_secs: (s.receipt_timeout_hours.max(1) * 3600) as i64,
     };
-    let dispatcher = Dispatcher::new(db.clone(), Arc::new(accounts), dispatch);
-    let unknown = dispatcher.recover().await?;
+    let (engine, unknown) = Engine::open(db, key, sandbox, config).await?;
     if unknown > 0 {
         tracing::warn!(
             recipients = unknown,
@@ -123,27 +117,16 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
         );
     }
     let state = ServerState {
-        db: db.clone(),
-        key,
+        engine,
         throttle: Arc::new(LoginThrottle::default()),
         lookups: Arc::new(app::api::lookups::limiter()),
         secure_cookies: settings.server.secure_cookies,
-        chuanglan,
-        aliyun,
-        sandbox,
-        segments: Arc::new(engine::segments::Index::default()),
-        dispatcher: dispatcher.clone(),
-        receipt_timeout_secs: (s.receipt_timeout_hours.max(1) * 3600) as i64,
-        receipts: engine::campaigns::receipts::Writer::start(db.clone()),
         stats_cache: Arc::default(),
     };
     state.users_changed();
     resume_imports(state.clone());
-    dispatcher.kick().await?;
-    if s.pull_receipts_secs > 0 {
-        dispatcher.spawn_receipts_loop(std::time::Duration::from_secs(s.pull_receipts_secs));
-    }
-    app::sending::spawn_scheduler(state.clone());
+    let pull = (s.pull_receipts_secs > 0).then(|| std::time::Duration::from_secs(s.pull_receipts_secs));
+    state.start_workers(pull).await?;
     Ok(state)
 }
 

@@ -21,7 +21,7 @@ pub async fn login(username: String, password: String) -> Result<Me, AppError> {
             set_cookie(&token, state.secure_cookies);
             tracing::info!(user = %account.username, "login succeeded");
             audit(&state, &account.username, "login", &account.username, "").await?;
-            Ok(Me { username: account.username, role: account.role.into() })
+            Ok(Me { username: account.username, role: account.role })
         }
         Err(engine::auth::AuthError::BadCredentials) => {
             tracing::warn!(ip = %client_ip(), "login failed");
@@ -45,7 +45,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "auth/me", input = Json)]
 pub async fn current_account() -> Result<Me, AppError> {
     let (_, account, _) = super::session::require_session().await?;
-    Ok(Me { username: account.username, role: account.role.into() })
+    Ok(Me { username: account.username, role: account.role })
 }
 
 #[server(prefix = "/api", endpoint = "auth/password", input = Json)]

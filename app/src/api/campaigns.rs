@@ -16,11 +16,11 @@ pub async fn load_builder_options() -> Result<BuilderOptions, AppError> {
 #[server(prefix = "/api", endpoint = "campaigns/preview", input = Json)]
 pub async fn preview_campaign(form: CampaignForm) -> Result<PreviewView, AppError> {
     let (state, _, _) = super::session::require_operator().await?;
-    let (input, sandbox) = convert::input(&state, &form).await?;
-    let draft = convert::transient(&input, sandbox);
-    let note = check::template_note(&state, &draft).await;
+    let (input, sandbox) = state.campaign_input(&form).await?;
+    let draft = engine::campaigns::Campaign::draft(&input, sandbox);
+    let note = state.template_note(&draft).await;
     let (r, samples) = engine::campaigns::preview(&state.segments, &state.db, &draft, 5).await?;
-    let (window, hold_note) = check::window_note(&state, &draft).await?;
+    let (window, hold_note) = state.window_note(&draft).await?;
     Ok(PreviewView {
         members: r.members,
         no_phone: r.no_phone,
@@ -45,13 +45,12 @@ pub async fn preview_campaign(form: CampaignForm) -> Result<PreviewView, AppErro
 pub async fn test_send_campaign(form: CampaignForm, phones: String) -> Result<crate::dto::TestSendResult, AppError> {
     use engine::campaigns::dispatch::Providers;
     let (state, account, _) = super::session::require_operator().await?;
-    let (input, sandbox) = convert::input(&state, &form).await?;
+    let (input, sandbox) = state.campaign_input(&form).await?;
     let (ok, invalid) = super::phones::parse(&phones);
     super::phones::check_test_send(&ok, &invalid, None)?;
-    let draft = convert::transient(&input, sandbox);
-    let values = convert::sample_values(&state, &draft).await?;
-    let accounts = convert::accounts(&state);
-    let provider = accounts.provider(&draft).await?;
+    let draft = engine::campaigns::Campaign::draft(&input, sandbox);
+    let values = state.sample_values(&draft).await?;
+    let provider = state.accounts().provider(&draft).await?;
     let messages =
         ok.iter().map(|p| engine::provider::OutMessage { phone: p.clone(), values: values.clone() }).collect();
     let batch = engine::provider::Batch {
@@ -77,59 +76,21 @@ pub async fn test_send_campaign(form: CampaignForm, phones: String) -> Result<cr
 #[server(prefix = "/api", endpoint = "campaigns/create", input = Json)]
 pub async fn create_campaign(form: CampaignForm, start_now: bool, key: String) -> Result<i64, AppError> {
     let (state, account, _) = super::session::require_operator().await?;
-    let c = create_for(&state, &form, &account.username).await?;
+    let c = state.create_campaign(&form, &account.username).await?;
     let target = format!("活动 #{} {}", c.id, c.name);
     super::session::audit(&state, &account.username, "campaign_create", &target, "").await?;
     if start_now && c.scheduled_at.is_none() {
-        start(&state, c.id, &key).await?;
+        state.start_campaign(c.id, &key).await?;
         super::session::audit(&state, &account.username, "campaign_start", &target, "").await?;
     }
     Ok(c.id)
-}
-
-/// Validates the builder's form and saves the campaign (the console and the REST API).
-#[cfg(feature = "ssr")]
-pub async fn create_for(
-    state: &crate::state::ServerState,
-    form: &CampaignForm,
-    actor: &str,
-) -> Result<engine::campaigns::Campaign, AppError> {
-    let (input, sandbox) = convert::input(state, form).await?;
-    let c = engine::campaigns::create(&state.db, &input, sandbox, actor).await?;
-    tracing::info!(user = %actor, campaign = c.id, sandbox, "campaign created");
-    Ok(c)
-}
-
-/// Starts a campaign once per `key`, after checking an Aliyun template's approval.
-#[cfg(feature = "ssr")]
-pub async fn start(state: &crate::state::ServerState, id: i64, key: &str) -> Result<(), AppError> {
-    let c = engine::campaigns::get(&state.db, id).await?.ok_or_else(|| AppError::NotFound.with_status())?;
-    check::require_approved(state, &c).await?;
-    engine::campaigns::start(&state.segments, &state.db, id, key).await?;
-    state.dispatcher.spawn(id);
-    Ok(())
-}
-
-/// `pause`, `resume` or `cancel`; takes effect within the runner's next status check.
-#[cfg(feature = "ssr")]
-pub async fn control(state: &crate::state::ServerState, id: i64, action: &str) -> Result<(), AppError> {
-    match action {
-        "pause" => engine::campaigns::pause(&state.db, id, Some("操作员暂停")).await.map(|_| ())?,
-        "resume" => {
-            engine::campaigns::resume(&state.db, id).await?;
-            state.dispatcher.spawn(id);
-        }
-        "cancel" => engine::campaigns::cancel(&state.db, id).await.map(|_| ())?,
-        other => return Err(AppError::Rejected { message: format!("未知操作“{other}”") }.with_status()),
-    }
-    Ok(())
 }
 
 /// Starts a draft. The key makes double clicks and second tabs start one send.
 #[server(prefix = "/api", endpoint = "campaigns/start", input = Json)]
 pub async fn start_campaign(id: i64, key: String) -> Result<(), AppError> {
     let (state, account, _) = super::session::require_operator().await?;
-    start(&state, id, &key).await?;
+    state.start_campaign(id, &key).await?;
     tracing::info!(user = %account.username, campaign = id, "campaign started");
     super::session::audit(&state, &account.username, "campaign_start", &format!("活动 #{id}"), "").await?;
     Ok(())
@@ -139,7 +100,7 @@ pub async fn start_campaign(id: i64, key: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "campaigns/control", input = Json)]
 pub async fn control_campaign(id: i64, action: String) -> Result<(), AppError> {
     let (state, account, _) = super::session::require_operator().await?;
-    control(&state, id, &action).await?;
+    state.control_campaign(id, engine::campaigns::Control::parse(&action)?).await?;
     tracing::info!(user = %account.username, campaign = id, action = %action, "campaign control");
     let audited = format!("campaign_{action}");
     super::session::audit(&state, &account.username, &audited, &format!("活动 #{id}"), "").await
@@ -164,7 +125,5 @@ pub async fn get_campaign(id: i64) -> Result<CampaignDetail, AppError> {
     convert::detail(&state, &c, &p).await
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) mod check;
 #[cfg(feature = "ssr")]
 mod convert;

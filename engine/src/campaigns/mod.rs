@@ -17,12 +17,17 @@
 //! vendor's reason) or `unknown` (listed for the operator), never silently dropped.
 
 mod batches;
+mod check;
 pub mod dispatch;
+mod form;
 mod gate;
 mod plan;
 pub mod receipts;
 mod repo;
 mod run;
+pub mod scheduler;
+mod service;
+pub mod vendors;
 
 pub use plan::{plan, preview, preview_values, Preview, Reconciliation};
 pub use repo::{
@@ -30,6 +35,7 @@ pub use repo::{
     wake_due, Progress, RecipientRow,
 };
 pub use run::SERVICE as DISPATCH_SERVICE;
+pub use service::Control;
 
 use crate::compliance::{MessageKind, Window};
 use crate::provider::Content;
@@ -118,6 +124,10 @@ pub enum CampaignError {
     Segment(#[from] crate::segments::SegmentError),
     #[error("{0}")]
     Users(#[from] crate::users::UsersError),
+    #[error("{0}")]
+    Settings(#[from] crate::settings::SettingsError),
+    #[error("{0}")]
+    Compliance(#[from] crate::compliance::ComplianceError),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
 }

@@ -9,14 +9,14 @@
 //! start from the staging file. So an import is applied wholly or not at all.
 
 mod apply;
+pub(crate) mod record;
 mod staging;
 
 use super::read::{self, Msg, RawRow};
-use super::values::{self, AttrType, Value};
+use super::values::{self, AttrType};
 use super::UsersError;
 use crate::Db;
 use serde::{Deserialize, Serialize};
-use sqlx::Sqlite;
 use staging::{Manifest, StagedRow};
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -89,7 +89,7 @@ pub async fn run_recorded(
     input: Box<dyn Read + Send>,
     opts: ImportOptions,
 ) -> (Option<i64>, Result<ImportSummary, UsersError>) {
-    let import_id = match super::repo::start_import(db, &opts).await {
+    let import_id = match record::start_import(db, &opts).await {
         Ok(id) => id,
         Err(e) => return (None, Err(e)),
     };
@@ -102,7 +102,7 @@ pub async fn run_recorded(
         }
         Err(e) => {
             let summary = ImportSummary { import_id, ..ImportSummary::default() };
-            super::repo::finish_import(db, import_id, &summary, Some(&e.to_string())).await.and(Err(e))
+            record::finish_import(db, import_id, &summary, Some(&e.to_string())).await.and(Err(e))
         }
     };
     (Some(import_id), result)
@@ -116,15 +116,15 @@ async fn apply_staged(
     manifest: &Manifest,
 ) -> Result<(), UsersError> {
     let staged = serde_json::to_string(manifest).map_err(|e| UsersError::Invalid(e.to_string()))?;
-    super::repo::mark_applying(db, import_id, summary, &staged).await?;
+    record::mark_applying(db, import_id, summary, &staged).await?;
     match apply::apply(db, manifest).await {
         Ok(new) => {
             summary.users_new = new;
             summary.users_updated = summary.rows_ok.saturating_sub(new + summary.duplicate_ids);
-            super::repo::finish_import(db, import_id, summary, None).await
+            record::finish_import(db, import_id, summary, None).await
         }
         Err(e @ UsersError::Invalid(_)) => {
-            super::repo::finish_import(db, import_id, summary, Some(&e.to_string())).await.and(Err(e))
+            record::finish_import(db, import_id, summary, Some(&e.to_string())).await.and(Err(e))
         }
         // A database fault part-way: the record stays `applying` and the next start completes it.
         Err(e) => Err(e),
@@ -337,14 +337,5 @@ pub(super) fn merge_duplicates(rows: Vec<Pending>) -> Vec<Pending> {
 }
 
 /// Binds a typed value as its SQLite storage class.
-pub(super) fn push_value(b: &mut sqlx::query_builder::Separated<'_, '_, Sqlite, &'static str>, v: &Value) {
-    match v {
-        Value::Text(s) => b.push_bind(s.clone()),
-        Value::Num(n) => b.push_bind(*n),
-        Value::Bool(x) => b.push_bind(i64::from(*x)),
-        Value::Time(t) => b.push_bind(*t),
-    };
-}
-
 #[cfg(test)]
 mod tests;

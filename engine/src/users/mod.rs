@@ -10,9 +10,8 @@ mod repo;
 pub mod values;
 
 pub use history::{headline, import_record, recent_imports, Headline, ImportRecord};
-pub use repo::{
-    attribute_catalog, attribute_types, find_users, import_bad_rows, user_detail, values_for, AttributeInfo, UserDetail,
-};
+pub use import::record::import_bad_rows;
+pub use repo::{attribute_catalog, attribute_types, find_users, user_detail, values_for, AttributeInfo, UserDetail};
 pub use values::{AttrType, Value};
 
 use crate::Db;
@@ -34,4 +33,18 @@ pub async fn refresh_phones(db: &Db, attribute: &str) -> Result<u64, UsersError>
 pub async fn audit(db: &Db, actor: &str, action: &str, target: &str, detail: &str) -> Result<(), UsersError> {
     let r = crate::audit::Record { actor, action, target, detail, ip: "" };
     Ok(crate::audit::record(db, r).await?)
+}
+
+/// Records an import (console upload or API) with its counts, or why it failed.
+pub async fn audit_import(
+    db: &Db,
+    actor: &str,
+    file: &str,
+    result: &Result<import::ImportSummary, UsersError>,
+) -> Result<(), UsersError> {
+    let detail = match result {
+        Ok(s) => format!("新增 {}，更新 {}，跳过 {} 行", s.users_new, s.users_updated, s.rows_bad),
+        Err(e) => format!("失败：{e}"),
+    };
+    audit(db, actor, "import_users", file, &detail).await
 }

@@ -1,91 +1,11 @@
 //! SQL for users, attributes, values and import records.
 
-use super::import::{ImportOptions, ImportSummary};
 use super::values::{AttrType, Value};
 use super::UsersError;
 use crate::{clock, Db};
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, Transaction};
 use std::collections::HashMap;
-
-pub async fn start_import(db: &Db, o: &ImportOptions) -> Result<i64, UsersError> {
-    let format = if o.format == super::import::Format::Csv { "csv" } else { "ndjson" };
-    let row = sqlx::query("INSERT INTO imports (file_name, format, encoding, status, actor, started_at) VALUES (?, ?, '', 'running', ?, ?) RETURNING id")
-        .bind(&o.file_name)
-        .bind(format)
-        .bind(&o.actor)
-        .bind(clock::now())
-        .fetch_one(db)
-        .await?;
-    Ok(row.try_get("id")?)
-}
-
-pub async fn finish_import(db: &Db, id: i64, s: &ImportSummary, error: Option<&str>) -> Result<(), UsersError> {
-    let bad = serde_json::to_string(&s.bad_rows).unwrap_or_else(|_| "[]".into());
-    sqlx::query(
-        "UPDATE imports SET encoding = ?, status = ?, rows_total = ?, rows_ok = ?, rows_bad = ?, users_new = ?, \
-         users_updated = ?, bad_rows = ?, error = ?, finished_at = ?, phones_invalid = ?, duplicate_ids = ?, \
-         staging = NULL WHERE id = ?",
-    )
-    .bind(&s.encoding)
-    .bind(if error.is_some() { "failed" } else { "done" })
-    .bind(s.rows_total as i64)
-    .bind(s.rows_ok as i64)
-    .bind(s.rows_bad as i64)
-    .bind(s.users_new as i64)
-    .bind(s.users_updated as i64)
-    .bind(bad)
-    .bind(error)
-    .bind(clock::now())
-    .bind(s.phones_invalid as i64)
-    .bind(s.duplicate_ids as i64)
-    .bind(id)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// Records a checked import as being applied, with its counts and its staging manifest.
-pub async fn mark_applying(db: &Db, id: i64, s: &ImportSummary, staging: &str) -> Result<(), UsersError> {
-    finish_import(db, id, s, None).await?;
-    sqlx::query("UPDATE imports SET status = 'applying', staging = ?, finished_at = NULL WHERE id = ?")
-        .bind(staging)
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
-/// An import completed after a restart: `done`, its new users added to what was recorded.
-pub async fn finish_applied(db: &Db, id: i64, new: u64) -> Result<(), UsersError> {
-    sqlx::query(
-        "UPDATE imports SET status = 'done', staging = NULL, finished_at = ?, users_new = ?, \
-         users_updated = MAX(rows_ok - ? - duplicate_ids, 0) WHERE id = ?",
-    )
-    .bind(clock::now())
-    .bind(new as i64)
-    .bind(new as i64)
-    .bind(id)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// An import that could not be completed after a restart.
-pub async fn fail_applying(db: &Db, id: i64, error: &str) -> Result<(), UsersError> {
-    sqlx::query("UPDATE imports SET status = 'failed', staging = NULL, error = ?, finished_at = ? WHERE id = ?")
-        .bind(error)
-        .bind(clock::now())
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
-/// The stored bad-row report of an import (for download).
-pub async fn import_bad_rows(db: &Db, id: i64) -> Result<Option<String>, UsersError> {
-    Ok(sqlx::query_scalar("SELECT bad_rows FROM imports WHERE id = ?").bind(id).fetch_optional(db).await?)
-}
 
 #[cfg(test)]
 pub async fn count_users(db: &Db) -> Result<i64, UsersError> {
@@ -154,12 +74,22 @@ pub async fn upsert_values(tx: &mut Transaction<'_, Sqlite>, values: &[(i64, i64
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO user_values (attr_id, user_rowid, value) ");
         q.push_values(chunk, |mut b, (attr, user, v)| {
             b.push_bind(*attr).push_bind(*user);
-            super::import::push_value(&mut b, v);
+            push_value(&mut b, v);
         });
         q.push(" ON CONFLICT(attr_id, user_rowid) DO UPDATE SET value = excluded.value");
         q.build().execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// Binds a typed value in its storage form (booleans as 0/1, times as Unix seconds).
+fn push_value(b: &mut sqlx::query_builder::Separated<'_, '_, Sqlite, &'static str>, v: &Value) {
+    match v {
+        Value::Text(s) => b.push_bind(s.clone()),
+        Value::Num(n) => b.push_bind(*n),
+        Value::Bool(x) => b.push_bind(i64::from(*x)),
+        Value::Time(t) => b.push_bind(*t),
+    };
 }
 
 pub async fn refresh_phones(db: &Db, attribute: &str) -> Result<u64, UsersError> {

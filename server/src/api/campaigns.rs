@@ -6,13 +6,13 @@ use super::caller::Caller;
 use super::cursor;
 use super::error::ApiError;
 use super::types::{CampaignCreate, CampaignOut, MessageOut, MessageParams, Page, PageParams, ProgressOut};
-use app::dto::campaign::{BindingForm, CampaignForm};
 use app::state::ServerState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use engine::auth::Role;
 use engine::campaigns::Campaign;
 use http::{HeaderMap, StatusCode};
+use types::{BindingForm, CampaignForm};
 
 async fn out(state: &ServerState, c: Campaign) -> Result<CampaignOut, ApiError> {
     let p = engine::campaigns::progress(&state.db, c.id).await?;
@@ -89,11 +89,11 @@ pub async fn create_campaign(
     Json(body): Json<CampaignCreate>,
 ) -> Result<(StatusCode, Json<CampaignOut>), ApiError> {
     caller.require(Role::Operator)?;
-    let c = app::api::campaigns::create_for(&state, &form(&body), &caller.actor()).await?;
+    let c = state.create_campaign(&form(&body), &caller.actor()).await?;
     let target = format!("活动 #{} {}", c.id, c.name);
     caller.audit(&state, "campaign_create", &target, "API").await?;
     if body.start && c.scheduled_at.is_none() {
-        app::api::campaigns::start(&state, c.id, &start_key(c.id, &headers)).await?;
+        state.start_campaign(c.id, &start_key(c.id, &headers)).await?;
         caller.audit(&state, "campaign_start", &target, "API").await?;
     }
     let c = find(&state, c.id).await?;
@@ -142,8 +142,8 @@ async fn act(
     caller.require(Role::Operator)?;
     find(state, id).await?;
     match action {
-        "start" => app::api::campaigns::start(state, id, &start_key(id, headers)).await?,
-        other => app::api::campaigns::control(state, id, other).await?,
+        "start" => state.start_campaign(id, &start_key(id, headers)).await?,
+        other => state.control_campaign(id, engine::campaigns::Control::parse(other)?).await?,
     }
     caller.audit(state, &format!("campaign_{action}"), &format!("活动 #{id}"), "API").await?;
     Ok(Json(out(state, find(state, id).await?).await?))

@@ -53,7 +53,7 @@ pub async fn upsert_users(
     };
     let (_, result) = import::run_recorded(&state.db, Box::new(std::io::Cursor::new(lines)), opts).await;
     state.users_changed();
-    crate::routes::audit_import(&state, &caller.actor(), "API", &result).await?;
+    engine::users::audit_import(&state.db, &caller.actor(), "API", &result).await?;
     let s = result?;
     Ok(Json(ImportResult {
         import_id: s.import_id,

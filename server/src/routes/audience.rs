@@ -131,7 +131,7 @@ async fn upload(State(state): State<ServerState>, req: Request) -> Response {
                 let reader = Box::new(ChannelReader { rx, buf: Bytes::new() });
                 let ((), (id, result)) = tokio::join!(pump, import::run_recorded(&state.db, reader, opts));
                 state.users_changed();
-                if let Err(e) = audit_import(&state, &audited.0, &audited.1, &result).await {
+                if let Err(e) = engine::users::audit_import(&state.db, &audited.0, &audited.1, &result).await {
                     return internal(&e);
                 }
                 return finish(&headers, id, result);
@@ -152,20 +152,6 @@ async fn small_field(mut field: axum::extract::multipart::Field<'_>) -> Result<S
         out.extend_from_slice(&chunk);
     }
     String::from_utf8(out).map_err(|_| "表单字段不是 UTF-8 文本".into())
-}
-
-/// Records the import and its outcome in the audit log.
-pub(crate) async fn audit_import(
-    state: &ServerState,
-    actor: &str,
-    file: &str,
-    result: &Result<import::ImportSummary, engine::users::UsersError>,
-) -> Result<(), engine::users::UsersError> {
-    let detail = match result {
-        Ok(s) => format!("新增 {}，更新 {}，跳过 {} 行", s.users_new, s.users_updated, s.rows_bad),
-        Err(e) => format!("失败：{e}"),
-    };
-    engine::users::audit(&state.db, actor, "import_users", file, &detail).await
 }
 
 /// A request refused before any import started: browsers go back to 用户 with the reason.

@@ -8,7 +8,6 @@ mod host_check;
 mod ledger;
 mod suppressions;
 
-pub(crate) use audience::audit_import;
 pub use host_check::HttpPolicy;
 
 use app::state::ServerState;

@@ -14,7 +14,7 @@ pub fn account(a: AccountInfo, me: i64) -> AccountRow {
     AccountRow {
         id: a.id,
         username: a.username,
-        role: a.role.into(),
+        role: a.role,
         disabled: a.disabled,
         created: engine::clock::display(a.created_at),
         created_by: a.created_by,
@@ -27,7 +27,7 @@ pub fn token(t: TokenInfo) -> TokenRow {
     TokenRow {
         id: t.id,
         name: t.name,
-        role: t.role.into(),
+        role: t.role,
         prefix: t.prefix,
         created: engine::clock::display(t.created_at),
         created_by: t.created_by,

@@ -112,14 +112,14 @@ pub async fn resume(db: &Db) -> Result<usize, UsersError> {
         };
         match result {
             Ok((m, new)) => {
-                repo::finish_applied(db, id, new).await?;
+                super::record::finish_applied(db, id, new).await?;
                 let _ = std::fs::remove_file(&m.file);
                 tracing::info!(import = id, "an import cut short by a restart was completed");
                 done += 1;
             }
             Err(e) => {
                 tracing::error!(import = id, error = %e, "an interrupted import could not be completed");
-                repo::fail_applying(db, id, &e.to_string()).await?;
+                super::record::fail_applying(db, id, &e.to_string()).await?;
             }
         }
     }

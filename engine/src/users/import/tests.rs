@@ -161,11 +161,11 @@ async fn a_200_mb_file_is_streamed() {
 async fn an_apply_cut_short_is_completed_at_the_next_start() {
     let (dir, db) = db().await;
     let input = Box::new(std::io::Cursor::new(b"user_id,city\nu1,SH\nu2,BJ\n".to_vec()));
-    let id = super::super::repo::start_import(&db, &opts(Format::Csv)).await.expect("start");
+    let id = super::record::start_import(&db, &opts(Format::Csv)).await.expect("start");
     let (summary, manifest) = stage(&db, input, &opts(Format::Csv), id).await.expect("stage");
     assert!(manifest.file.starts_with(dir.path().join("staging")), "{:?}", manifest.file);
     let staged = serde_json::to_string(&manifest).expect("json");
-    super::super::repo::mark_applying(&db, id, &summary, &staged).await.expect("applying");
+    super::record::mark_applying(&db, id, &summary, &staged).await.expect("applying");
     // The process "dies" here: nothing applied yet; the next start finishes the import.
     assert_eq!(crate::users::repo::count_users(&db).await.expect("count"), 0);
     assert_eq!(resume(&db).await.expect("resume"), 1);
@@ -182,7 +182,7 @@ async fn an_apply_cut_short_is_completed_at_the_next_start() {
 #[tokio::test]
 async fn an_import_stopped_while_reading_is_failed_at_the_next_start() {
     let (_d, db) = db().await;
-    let id = super::super::repo::start_import(&db, &opts(Format::Csv)).await.expect("start");
+    let id = super::record::start_import(&db, &opts(Format::Csv)).await.expect("start");
     resume(&db).await.expect("resume");
     let (status, error): (String, String) =
         sqlx::query_as("SELECT status, error FROM imports WHERE id = ?").bind(id).fetch_one(&db).await.expect("row");

@@ -12,7 +12,7 @@ done_step() { printf '    (%ss)\n' "$((SECONDS - SECONDS_AT))"; }
 
 step "cargo fmt --check"; cargo fmt --all -- --check; done_step
 step "release build (site + single binary)"; scripts/build-release.sh; done_step
-step "clippy (server feature set)"; cargo clippy -p server -p engine -p app -p tests --all-targets --features app/ssr -- -D warnings; done_step
+step "clippy (server feature set)"; cargo clippy -p server -p engine -p app -p tests -p types -p simulator --all-targets --features app/ssr -- -D warnings; done_step
 step "clippy (WASM feature set)"; cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings; done_step
 step "unit and integration tests"; CHUDA_SITE_ROOT="$ROOT/target/site" cargo test; done_step
 # A plain `cargo test` builds `app` without `ssr`, so its server-side unit tests run here.

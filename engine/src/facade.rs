@@ -7,8 +7,8 @@ use crate::campaigns::dispatch::{DispatchConfig, Dispatcher};
 use crate::campaigns::vendors::VendorAccounts;
 use crate::campaigns::{receipts, CampaignError};
 use crate::provider::{aliyun, chuanglan};
+use crate::sandbox::Sandbox;
 use crate::secrets::MasterKey;
-use crate::simulator::chuanglan::Simulator;
 use crate::Db;
 use std::sync::Arc;
 
@@ -19,7 +19,7 @@ pub struct Engine {
     pub chuanglan: chuanglan::Client,
     pub aliyun: aliyun::Client,
     /// The built-in 创蓝 simulator behind 沙箱模式 (loopback only).
-    pub sandbox: Arc<Simulator>,
+    pub sandbox: Arc<dyn Sandbox>,
     /// Column cache for live segment counts; invalidated by imports and phone changes.
     pub segments: Arc<crate::segments::Index>,
     /// The campaign sending worker.
@@ -49,7 +49,7 @@ impl Engine {
     pub async fn open(
         db: Db,
         key: MasterKey,
-        sandbox: Arc<Simulator>,
+        sandbox: Arc<dyn Sandbox>,
         config: EngineConfig,
     ) -> Result<(Engine, u64), CampaignError> {
         let (chuanglan, aliyun) = (chuanglan::Client::default(), aliyun::Client::default());

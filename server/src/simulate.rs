@@ -1,6 +1,6 @@
 //! `chuda simulate-253`: the Chuanglan simulator as a standalone server.
 
-use engine::simulator::chuanglan::{SimConfig, Simulator};
+use simulator::chuanglan::{SimConfig, Simulator};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -98,7 +98,7 @@ pub struct AliyunArgs {
 }
 
 pub fn run_aliyun(args: &AliyunArgs) -> ExitCode {
-    use engine::simulator::aliyun::{AliSimConfig, AliyunSimulator};
+    use simulator::aliyun::{AliSimConfig, AliyunSimulator};
     let Ok(addr) = args.listen.parse::<std::net::SocketAddr>() else {
         eprintln!("chuda: --listen {:?} is not an address like 127.0.0.1:9017", args.listen);
         return ExitCode::from(2);

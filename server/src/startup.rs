@@ -6,8 +6,8 @@ use app::state::ServerState;
 use engine::auth::{Bootstrap, LoginThrottle};
 use engine::campaigns::dispatch::DispatchConfig;
 use engine::secrets::MasterKey;
-use engine::simulator::chuanglan::{SimConfig, Simulator};
 use engine::{Engine, EngineConfig};
+use simulator::chuanglan::{SimConfig, Simulator};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::oneshot;
@@ -17,6 +17,8 @@ use tokio::task::JoinHandle;
 pub struct Application {
     pub addr: SocketAddr,
     pub state: ServerState,
+    /// The simulator behind 沙箱模式 (the engine sees it as `engine::sandbox::Sandbox`).
+    pub sandbox: Arc<Simulator>,
     shutdown: Option<oneshot::Sender<()>>,
     handle: JoinHandle<std::io::Result<()>>,
     /// How long shutdown waits for in-flight vendor requests.
@@ -26,13 +28,13 @@ pub struct Application {
 impl Application {
     /// Prepares storage and binds the listener (port 0 picks a free port).
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
-        let state = prepare(settings).await?;
+        let (state, sandbox) = prepare(settings).await?;
         let listener = tokio::net::TcpListener::bind(settings.listen_addr()?).await?;
         let addr = listener.local_addr()?;
         // The sandbox pushes its delivery reports to this server's own callback route, the
         // path a real 创蓝 account is configured with.
         let token = engine::settings::callback_token(&state.db).await?;
-        state.sandbox.configure(|c| {
+        sandbox.configure(|c| {
             c.push_url = Some(format!("http://{addr}/hooks/chuanglan/{token}/report"));
             c.mo_push_url = Some(format!("http://{addr}/hooks/chuanglan/{token}/mo"));
         });
@@ -60,7 +62,7 @@ impl Application {
         });
         tracing::info!("chuda is listening on http://{addr}");
         let drain = std::time::Duration::from_secs(settings.sending.drain_secs);
-        Ok(Self { addr, state, shutdown: Some(tx), handle, drain })
+        Ok(Self { addr, state, sandbox, shutdown: Some(tx), handle, drain })
     }
 
     pub fn url(&self) -> String {
@@ -90,7 +92,7 @@ impl Application {
     }
 }
 
-async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
+async fn prepare(settings: &Settings) -> anyhow::Result<(ServerState, Arc<Simulator>)> {
     // The data directory holds the database (personal data) and the master key: owner only.
     engine::secrets::private_dir(&settings.storage.data_dir)?;
     let db = engine::db::open(&settings.database_path()).await?;
@@ -109,7 +111,7 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
         },
         receipt_timeout_secs: (s.receipt_timeout_hours.max(1) * 3600) as i64,
     };
-    let (engine, unknown) = Engine::open(db, key, sandbox, config).await?;
+    let (engine, unknown) = Engine::open(db, key, sandbox.clone(), config).await?;
     if unknown > 0 {
         tracing::warn!(
             recipients = unknown,
@@ -127,7 +129,7 @@ async fn prepare(settings: &Settings) -> anyhow::Result<ServerState> {
     resume_imports(state.clone());
     let pull = (s.pull_receipts_secs > 0).then(|| std::time::Duration::from_secs(s.pull_receipts_secs));
     state.start_workers(pull).await?;
-    Ok(state)
+    Ok((state, sandbox))
 }
 
 /// `chuda.db` is created by SQLite with the process umask; make it owner-only (0600). SQLite

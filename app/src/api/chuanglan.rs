@@ -86,7 +86,7 @@ mod target {
             let (signature, options) = stored
                 .map(|c| (c.signature, c.options))
                 .unwrap_or_else(|| (SANDBOX_SIGNATURE.to_owned(), chuanglan::Options::default()));
-            let mut creds = engine::campaigns::vendors::sandbox_credentials(&state.sandbox, &signature, kind);
+            let mut creds = engine::sandbox::credentials(state.sandbox.as_ref(), &signature, kind);
             creds.config.options = options;
             return Ok((creds, true));
         }

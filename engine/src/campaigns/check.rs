@@ -24,10 +24,10 @@ impl Engine {
     }
 
     fn sandbox_template_note(&self, id: &str) -> String {
-        use crate::simulator::chuanglan::TemplateStatus as S;
-        match self.sandbox.config().templates.iter().find(|t| t.id == id) {
+        use crate::sandbox::TemplateReview as S;
+        match self.sandbox.template(id) {
             Some(t) => {
-                let status = match t.status {
+                let status = match t.review {
                     S::Approved => "审核通过",
                     S::Pending => "审核中，发送会被拒绝",
                     S::Rejected => "审核未通过，发送会被拒绝",

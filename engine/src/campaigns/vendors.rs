@@ -6,9 +6,8 @@ use super::dispatch::Providers;
 use super::{Campaign, Vendor};
 use crate::compliance::MessageKind;
 use crate::provider::{aliyun, chuanglan, ErrorClass, ProviderError, SmsProvider};
+use crate::sandbox::Sandbox;
 use crate::secrets::MasterKey;
-use crate::settings::chuanglan::{Config, Credentials};
-use crate::simulator::chuanglan::Simulator;
 use crate::Db;
 use std::sync::Arc;
 
@@ -18,7 +17,7 @@ use std::sync::Arc;
 pub struct VendorAccounts {
     pub db: Db,
     pub key: MasterKey,
-    pub sandbox: Arc<Simulator>,
+    pub sandbox: Arc<dyn Sandbox>,
     pub chuanglan: chuanglan::Client,
     pub aliyun: aliyun::Client,
 }
@@ -66,29 +65,11 @@ impl Providers for VendorAccounts {
     async fn provider(&self, c: &Campaign) -> Result<Arc<dyn SmsProvider>, ProviderError> {
         match c.vendor {
             Vendor::Chuanglan if c.sandbox => {
-                let creds = sandbox_credentials(&self.sandbox, &c.signature, c.kind);
+                let creds = crate::sandbox::credentials(self.sandbox.as_ref(), &c.signature, c.kind);
                 Ok(Arc::new(chuanglan::Provider { client: self.chuanglan.clone(), creds }))
             }
             Vendor::Chuanglan => self.chuanglan(c.kind).await,
             Vendor::Aliyun => self.aliyun().await,
         }
     }
-}
-
-/// The sandbox account for messages of `kind`: its 营销 account refuses content without
-/// 拒收请回复R exactly as a 创蓝 marketing account does.
-pub fn sandbox_credentials(sandbox: &Simulator, signature: &str, kind: MessageKind) -> Credentials {
-    let sim = sandbox.config();
-    let (account, password) = match kind {
-        MessageKind::Marketing => (sim.market_account, sim.market_password),
-        MessageKind::Notification => (sim.account, sim.password),
-    };
-    let config = Config {
-        signature: signature.to_owned(),
-        account,
-        host: sandbox.addr.to_string(),
-        plain_http: true,
-        options: crate::settings::chuanglan::Options::default(),
-    };
-    Credentials { config, password }
 }

@@ -6,7 +6,7 @@
 pub mod aliyun;
 pub mod chuanglan;
 pub mod egress;
-pub(crate) mod json;
+pub mod json;
 mod types;
 
 pub use types::{Batch, Content, OutMessage, Report, Submitted};

@@ -4,8 +4,8 @@
 use crate::common;
 
 use common::spawn_app;
-use engine::simulator::aliyun::{AliSimConfig, AliyunSimulator};
 use serde_json::{json, Value};
+use simulator::aliyun::{AliSimConfig, AliyunSimulator};
 
 async fn simulator() -> AliyunSimulator {
     AliyunSimulator::start("127.0.0.1:0".parse().expect("addr"), AliSimConfig::default()).await.expect("sim")

@@ -4,8 +4,8 @@
 use crate::common;
 
 use common::spawn_app;
-use engine::simulator::chuanglan::{SimConfig, Simulator};
 use serde_json::{json, Value};
+use simulator::chuanglan::{SimConfig, Simulator};
 
 async fn simulator() -> Simulator {
     Simulator::start("127.0.0.1:0".parse().expect("addr"), SimConfig::default()).await.expect("sim")
@@ -103,7 +103,7 @@ async fn the_sandbox_needs_no_account_and_never_touches_the_vendor() {
     let res: Value = serde_json::from_str(&body).expect("json");
     assert_eq!(res["sandbox"], true);
     assert!(!res["msg_id"].as_str().unwrap_or_default().is_empty());
-    assert_eq!(t.app.state.sandbox.accepted().last().expect("sandbox got it").text, "【沙箱测试】沙箱你好");
+    assert_eq!(t.app.sandbox.accepted().last().expect("sandbox got it").text, "【沙箱测试】沙箱你好");
     t.call("settings/chuanglan", card(&vendor, "sim-password")).await;
     t.call("settings/chuanglan/test-send", send("13800138000", "still sandbox", &[])).await;
     assert!(vendor.received().is_empty(), "the vendor is not used while the sandbox is on");

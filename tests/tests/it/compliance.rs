@@ -51,9 +51,9 @@ async fn suppressed_and_capped_phones_are_accounted_for_and_never_sent() {
     }
     // Ten phones reply R (and one replies something else) through the sandbox's reply push.
     for i in 0..10 {
-        app.app.state.sandbox.reply(&phone(i * 7), if i % 2 == 0 { "R" } else { " 退订 " }).await.expect("reply");
+        app.app.sandbox.reply(&phone(i * 7), if i % 2 == 0 { "R" } else { " 退订 " }).await.expect("reply");
     }
-    app.app.state.sandbox.reply(&phone(500), "好的，谢谢").await.expect("reply");
+    app.app.sandbox.reply(&phone(500), "好的，谢谢").await.expect("reply");
     let list = json_call(&app, "suppressions/list", json!({"search": "", "after": null})).await;
     assert_eq!(list["total"], 10, "{list}");
     assert!(list["rows"][0]["phone_masked"].as_str().is_some_and(|p| p.contains("****")), "{list}");
@@ -61,11 +61,11 @@ async fn suppressed_and_capped_phones_are_accounted_for_and_never_sent() {
     let p = json_call(&app, "campaigns/preview", json!({"form": campaign_form(everyone)})).await;
     let counts = ["members", "suppressed", "capped", "messages"].map(|k| p[k].as_u64().unwrap_or(u64::MAX));
     assert_eq!(counts, [1000, 10, 5, 985], "{p}");
-    let requests_before = app.app.state.sandbox.received().len();
+    let requests_before = app.app.sandbox.received().len();
     let done = send(&app, campaign_form(everyone), "main").await;
     assert_eq!(done["row"]["submitted"].as_u64(), Some(985), "{done}");
     assert_eq!(done["row"]["blocked"].as_u64(), Some(15), "{done}");
-    let calls = app.app.state.sandbox.received();
+    let calls = app.app.sandbox.received();
     assert!(calls[requests_before..].iter().all(|r| r.code == "0"), "no vendor refusal");
     assert!(calls.iter().all(|r| r.body["account"] == "SANDBOX_YX"), "marketing goes through the marketing account");
     let blocked = json_call(
@@ -108,7 +108,7 @@ async fn content_rules_follow_the_message_type() {
     f["content"] = json!("{$var}您好，订单已发货");
     let done = send(&app, f, "d").await;
     assert_eq!(done["row"]["kind_label"], "通知/行业");
-    let calls = app.app.state.sandbox.received();
+    let calls = app.app.sandbox.received();
     assert!(calls.iter().any(|r| r.body["account"] == "SANDBOX"), "notifications use the notification account");
 }
 

@@ -29,7 +29,7 @@ async fn health(app: &TestApp) -> (u16, serde_json::Value) {
 #[tokio::test]
 async fn the_sender_survives_a_locked_database_and_loses_no_answer() {
     let (app, seg) = seeded(4_000).await;
-    app.app.state.sandbox.configure(|c| c.latency_ms = 300);
+    app.app.sandbox.configure(|c| c.latency_ms = 300);
     let mut blocker =
         sqlx::SqliteConnection::connect(&format!("sqlite://{}", app.dir.path().join("chuda.db").display()))
             .await
@@ -68,7 +68,7 @@ async fn the_sender_survives_a_locked_database_and_loses_no_answer() {
 #[tokio::test]
 async fn a_shutdown_records_the_answers_of_requests_in_flight() {
     let (app, seg) = seeded(2_000).await;
-    app.app.state.sandbox.configure(|c| c.latency_ms = 1_500);
+    app.app.sandbox.configure(|c| c.latency_ms = 1_500);
     start_campaign(&app, seg).await;
     for _ in 0..100 {
         if count(&app, "SELECT COUNT(*) FROM batches WHERE status = 'sending'").await > 0 {

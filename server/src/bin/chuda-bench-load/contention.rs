@@ -68,7 +68,7 @@ pub async fn run() -> anyhow::Result<()> {
         s.sending.pull_receipts_secs = 0;
     })
     .await?;
-    app.state.sandbox.configure(|c| {
+    app.sandbox.configure(|c| {
         c.latency_ms = 20;
         c.reports = false;
     });

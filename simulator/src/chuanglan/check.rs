@@ -1,7 +1,7 @@
 //! Request validation in the order of Chuanglan §14. Each failure is a `(code, errorMsg)`.
 
 use super::config::SimConfig;
-use crate::provider::json;
+use engine::provider::json;
 use serde_json::Value;
 
 pub type Reject = (&'static str, &'static str);
@@ -33,7 +33,7 @@ pub fn credentials(body: &Value, cfg: &SimConfig, required: &[&str]) -> Result<b
 /// 158: a marketing account refuses content that does not end with 拒收请回复R (Chuanglan §3;
 /// the code comes from one third-party list, §9).
 pub fn marketing(market: bool, text: &str) -> Result<(), Reject> {
-    match market && !text.trim_end().ends_with(crate::compliance::SUFFIX) {
+    match market && !text.trim_end().ends_with(engine::compliance::SUFFIX) {
         true => Err(("158", "退订语不合规，须以“拒收请回复R”结尾")),
         false => Ok(()),
     }

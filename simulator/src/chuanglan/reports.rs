@@ -3,7 +3,7 @@
 //! pushed (GET, §8.1, expecting `OK`) or queued for `/msg/pull/report` (≤ 100,000, §7).
 
 use super::{Shared, State};
-use crate::provider::Report;
+use engine::provider::Report;
 use rand::Rng;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -13,7 +13,7 @@ const TICK: Duration = Duration::from_millis(20);
 const PUSH_CONCURRENCY: usize = 32;
 
 fn now_cn() -> time::OffsetDateTime {
-    time::OffsetDateTime::now_utc().to_offset(crate::clock::shanghai())
+    time::OffsetDateTime::now_utc().to_offset(engine::clock::shanghai())
 }
 
 fn stamp(fmt: &[time::format_description::FormatItem<'_>]) -> String {
@@ -87,7 +87,7 @@ pub fn pulled_json(r: &Report) -> Value {
 
 /// Moves due reports to the pull queue or pushes them, forever.
 pub async fn deliver_loop(shared: Shared) {
-    let http = crate::provider::http_client(Duration::from_secs(5));
+    let http = engine::provider::http_client(Duration::from_secs(5));
     loop {
         tokio::time::sleep(TICK).await;
         let (due, push) = take_due(&shared);

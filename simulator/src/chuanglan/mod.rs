@@ -8,10 +8,11 @@ mod check;
 mod config;
 mod handlers;
 mod reports;
+mod sandbox;
 
 pub use config::{SimConfig, TemplateFixture, TemplateStatus};
 
-use crate::provider::Report;
+use engine::provider::Report;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use serde::Serialize;

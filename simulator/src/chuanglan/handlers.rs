@@ -2,17 +2,17 @@
 
 use super::check::{self, Reject};
 use super::{reports, Accepted, Received, Shared, State};
-use crate::provider::json;
-use crate::sms;
 use axum::body::Bytes;
 use axum::extract::State as AxState;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use engine::provider::json;
 use rand::Rng;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
+use types::sms;
 
 type Logic = fn(&mut State, &Value, &str) -> Value;
 
@@ -223,7 +223,7 @@ fn accept(s: &mut State, body: &Value, path: &str, items: Vec<(String, String)>,
         return error(("109", "余额不足"));
     }
     if let Some(code) = injected_fault(s) {
-        let text = crate::provider::chuanglan::codes::classify(&code).explanation;
+        let text = engine::provider::chuanglan::codes::classify(&code).explanation;
         return json!({ "code": code, "msgId": "", "time": reports::now_long(), "errorMsg": text });
     }
     s.config.balance -= cost;

@@ -83,7 +83,7 @@ impl Default for SimConfig {
                 params: vec!["param1".into(), "param2".into()],
                 status: TemplateStatus::Approved,
             }],
-            max_len: crate::sms::DEFAULT_MAX_LEN,
+            max_len: types::sms::DEFAULT_MAX_LEN,
             latency_ms: 0,
             failure_rates: BTreeMap::new(),
             max_requests_per_sec: 0,

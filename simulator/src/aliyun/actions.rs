@@ -1,7 +1,7 @@
 //! The SMS operations behind the gateway: business errors answer HTTP 200 with `Code`.
 
 use super::{AliMessage, State};
-use crate::phone;
+use engine::phone;
 use rand::Rng;
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
@@ -68,7 +68,7 @@ fn render(content: &str, params: &Value) -> Result<String, Fail> {
     if obj.values().any(|v| !v.is_string()) {
         return Err((Cow::Borrowed("isv.INVALID_JSON_PARAM"), "JSON参数不合法，只接受字符串值".into()));
     }
-    let info = crate::provider::aliyun::TemplateInfo {
+    let info = engine::provider::aliyun::TemplateInfo {
         code: String::new(),
         name: String::new(),
         content: content.to_owned(),
@@ -142,8 +142,8 @@ fn accept(s: &mut State, p: &Params, items: Vec<(String, String)>) -> Result<Val
         return Err((Cow::Owned(code), "模拟故障".into()));
     }
     s.counter += 1;
-    let biz_id = format!("{:012}{:06}^0", crate::clock::now(), s.counter % 1_000_000);
-    let now = time::OffsetDateTime::now_utc().to_offset(crate::clock::shanghai());
+    let biz_id = format!("{:012}{:06}^0", engine::clock::now(), s.counter % 1_000_000);
+    let now = time::OffsetDateTime::now_utc().to_offset(engine::clock::shanghai());
     let day = now.format(time::macros::format_description!("[year][month][day]")).unwrap_or_default();
     let time = now
         .format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"))

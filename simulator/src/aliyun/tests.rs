@@ -1,9 +1,9 @@
 //! The Aliyun simulator through real HTTP with chuda's own signed client.
 
 use super::*;
-use crate::provider::aliyun::Client;
-use crate::provider::{Batch, Content, ErrorClass, OutMessage};
-use crate::settings::aliyun::{Config, Credentials};
+use engine::provider::aliyun::Client;
+use engine::provider::{Batch, Content, ErrorClass, OutMessage};
+use engine::settings::aliyun::{Config, Credentials};
 use std::time::Duration;
 
 async fn sim() -> AliyunSimulator {
@@ -131,10 +131,10 @@ async fn a_replayed_request_is_refused_as_a_used_nonce() {
     let s = sim().await;
     let mut p = BTreeMap::new();
     p.insert("SignName".to_owned(), "示例商城".to_owned());
-    crate::provider::aliyun::sign::add_common(&mut p, "QuerySmsSign", "LTAIExampleKeyId");
-    let sig = crate::provider::aliyun::sign::sign("POST", &p, "ExampleSecretDoNotUse");
+    engine::provider::aliyun::sign::add_common(&mut p, "QuerySmsSign", "LTAIExampleKeyId");
+    let sig = engine::provider::aliyun::sign::sign("POST", &p, "ExampleSecretDoNotUse");
     p.insert("Signature".into(), sig);
-    let body = crate::provider::aliyun::sign::form_body(&p);
+    let body = engine::provider::aliyun::sign::form_body(&p);
     let http = reqwest::Client::new();
     let first: serde_json::Value =
         http.post(format!("{}/", s.url())).body(body.clone()).send().await.expect("1").json().await.expect("j");
@@ -155,11 +155,11 @@ async fn a_signature_mismatch_quotes_the_server_string_to_sign() {
     let s = sim().await;
     let mut p = BTreeMap::new();
     p.insert("SignName".to_owned(), "示例商城".to_owned());
-    crate::provider::aliyun::sign::add_common(&mut p, "QuerySmsSign", "LTAIExampleKeyId");
-    let expected = crate::provider::aliyun::sign::string_to_sign("POST", &p);
-    let sig = crate::provider::aliyun::sign::sign("POST", &p, "wrong-secret");
+    engine::provider::aliyun::sign::add_common(&mut p, "QuerySmsSign", "LTAIExampleKeyId");
+    let expected = engine::provider::aliyun::sign::string_to_sign("POST", &p);
+    let sig = engine::provider::aliyun::sign::sign("POST", &p, "wrong-secret");
     p.insert("Signature".into(), sig);
-    let body = crate::provider::aliyun::sign::form_body(&p);
+    let body = engine::provider::aliyun::sign::form_body(&p);
     let answer = reqwest::Client::new().post(format!("{}/", s.url())).body(body).send().await.expect("send");
     assert_eq!(answer.status(), 400);
     let answer: serde_json::Value = answer.json().await.expect("json");

@@ -2,13 +2,13 @@
 //! nonce (Aliyun §2–§3, §6 gateway errors with `HostId`).
 
 use super::{actions, Shared};
-use crate::provider::aliyun::sign;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::{Json, Router};
+use engine::provider::aliyun::sign;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -65,7 +65,7 @@ fn verify(s: &mut super::State, method: &str, p: &BTreeMap<String, String>) -> R
             ));
         }
     }
-    if p["Version"] != crate::provider::aliyun::API_VERSION {
+    if p["Version"] != engine::provider::aliyun::API_VERSION {
         return Err((
             StatusCode::BAD_REQUEST,
             "InvalidVersion".into(),

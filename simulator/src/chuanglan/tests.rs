@@ -2,9 +2,9 @@
 //! reports.
 
 use super::*;
-use crate::provider::chuanglan::Client;
-use crate::provider::{Batch, Content, ErrorClass, OutMessage};
-use crate::settings::chuanglan::{Config, Credentials, Options};
+use engine::provider::chuanglan::Client;
+use engine::provider::{Batch, Content, ErrorClass, OutMessage};
+use engine::settings::chuanglan::{Config, Credentials, Options};
 use std::time::Duration;
 
 async fn sim(change: impl FnOnce(&mut SimConfig)) -> Simulator {
@@ -243,7 +243,7 @@ async fn reports_are_pushed_as_get_with_receiver_and_pswd() {
     let pushed = got.lock().expect("lock").clone();
     assert_eq!(pushed.len(), 2);
     for q in &pushed {
-        let report = crate::provider::chuanglan::reports::parse_pushed(q).expect("parsable");
+        let report = engine::provider::chuanglan::reports::parse_pushed(q).expect("parsable");
         assert_eq!((report.msg_id.as_str(), report.status.as_str()), (out.msg_id.as_str(), "DELIVRD"));
         assert_eq!((q["receiver"].as_str(), q["pswd"].as_str(), q["uid"].as_str()), ("cl_push", "s3cret", "t-1"));
         assert_eq!(report.status_desc, "短信发送成功");

@@ -6,8 +6,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 # --precompress writes <file>.br and <file>.gz next to each site file; the server sends them.
-cargo leptos build --release --frontend-only --precompress
+cargo leptos build --release --frontend-only --precompress --split
 # cargo-leptos' gzip is its default level; browsers that do not take brotli get gzip -9.
-for f in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do gzip -9 -n -c "$f" > "$f.gz"; done
+# --split puts each lazy page in its own WASM chunk, loaded when the page is first shown.
+find target/site/pkg -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' \) \
+  -exec sh -c 'for f; do gzip -9 -n -c "$f" > "$f.gz"; done' sh {} +
 cargo leptos build --release --server-only --bin-features embed
 ls -l target/release/chuda

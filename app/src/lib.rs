@@ -9,6 +9,7 @@ pub mod components;
 pub mod dto;
 pub mod error;
 pub mod pages;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod text;
@@ -16,7 +17,7 @@ pub mod text;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 /// Name of the compiled site bundle: `/pkg/chuda.{js,wasm,css}`.
 pub const OUTPUT_NAME: &str = "chuda";
@@ -71,22 +72,22 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::login::LoginPage/>
                 <ParentRoute path=path!("") view=pages::shell::Shell>
                     <Route path=path!("/") view=|| view! { <Redirect path=pages::HOME/> }/>
-                    <Route path=path!("/users") view=pages::users::UsersPage/>
-                    <Route path=path!("/users/lookup") view=pages::users::UserLookupPage/>
-                    <Route path=path!("/segments") view=pages::segments::SegmentsPage/>
-                    <Route path=path!("/segments/new") view=pages::segments::SegmentEditorPage/>
-                    <Route path=path!("/segments/:id") view=pages::segments::SegmentEditorPage/>
-                    <Route path=path!("/campaigns") view=pages::campaigns::CampaignsPage/>
-                    <Route path=path!("/campaigns/new") view=pages::campaigns::CampaignBuilderPage/>
-                    <Route path=path!("/campaigns/:id") view=pages::campaigns::CampaignPage/>
-                    <Route path=path!("/ledger") view=pages::ledger::LedgerPage/>
-                    <Route path=path!("/troubleshoot") view=pages::troubleshoot::TroubleshootPage/>
-                    <Route path=path!("/suppressions") view=pages::suppressions::SuppressionsPage/>
-                    <Route path=path!("/settings/sms") view=pages::sms_settings::SmsSettingsPage/>
-                    <Route path=path!("/account") view=pages::account::AccountPage/>
-                    <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage/>
-                    <Route path=path!("/admin/tokens") view=pages::admin::TokensPage/>
-                    <Route path=path!("/admin/audit") view=pages::admin::AuditPage/>
+                    <Route path=path!("/users") view={Lazy::<routes::UsersRoute>::new()}/>
+                    <Route path=path!("/users/lookup") view={Lazy::<routes::UserLookupRoute>::new()}/>
+                    <Route path=path!("/segments") view={Lazy::<routes::SegmentsRoute>::new()}/>
+                    <Route path=path!("/segments/new") view={Lazy::<routes::SegmentEditorRoute>::new()}/>
+                    <Route path=path!("/segments/:id") view={Lazy::<routes::SegmentEditorRoute>::new()}/>
+                    <Route path=path!("/campaigns") view={Lazy::<routes::CampaignsRoute>::new()}/>
+                    <Route path=path!("/campaigns/new") view={Lazy::<routes::CampaignBuilderRoute>::new()}/>
+                    <Route path=path!("/campaigns/:id") view={Lazy::<routes::CampaignRoute>::new()}/>
+                    <Route path=path!("/ledger") view={Lazy::<routes::LedgerRoute>::new()}/>
+                    <Route path=path!("/troubleshoot") view={Lazy::<routes::TroubleshootRoute>::new()}/>
+                    <Route path=path!("/suppressions") view={Lazy::<routes::SuppressionsRoute>::new()}/>
+                    <Route path=path!("/settings/sms") view={Lazy::<routes::SmsSettingsRoute>::new()}/>
+                    <Route path=path!("/account") view={Lazy::<routes::AccountRoute>::new()}/>
+                    <Route path=path!("/admin/accounts") view={Lazy::<routes::AccountsRoute>::new()}/>
+                    <Route path=path!("/admin/tokens") view={Lazy::<routes::TokensRoute>::new()}/>
+                    <Route path=path!("/admin/audit") view={Lazy::<routes::AuditRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

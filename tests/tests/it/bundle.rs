@@ -35,13 +35,33 @@ fn the_wasm_and_js_contain_no_server_crates_or_planted_secret() {
         "master.key",
     ];
     for file in ["chuda.wasm", "chuda.js"] {
-        let bytes = std::fs::read(pkg.join(file)).expect("read bundle");
-        assert!(bytes.len() > 1000, "{file} looks empty");
+        let len = std::fs::metadata(pkg.join(file)).expect("bundle file").len();
+        assert!(len > 1000, "{file} looks empty");
+    }
+    // The main bundle and every lazily loaded chunk (`--split`): WASM, JS and the loader.
+    let files = bundle_files(&pkg);
+    assert!(files.len() >= 2, "no bundle files in {}", pkg.display());
+    for path in files {
+        let bytes = std::fs::read(&path).expect("read bundle");
         for needle in forbidden {
             let found = bytes.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
-            assert!(!found, "{file} contains {needle:?}");
+            assert!(!found, "{} contains {needle:?}", path.display());
         }
     }
+}
+
+/// Every uncompressed `.wasm` and `.js` file under `pkg`, subdirectories included.
+fn bundle_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read pkg").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(bundle_files(&path));
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js")) {
+            out.push(path);
+        }
+    }
+    out
 }
 
 /// The release build precompresses the site; the server sends brotli to a browser that accepts

@@ -144,7 +144,8 @@ fn Editor(form: SegmentForm, attrs: Vec<(String, String)>) -> AnyView {
     .into_any()
 }
 
-/// Recounts 400 ms after the rule stops changing; stale answers are dropped.
+/// Recounts 400 ms after the rule stops changing; stale answers, and answers arriving after the
+/// page was left, are dropped.
 fn live_count(rule: Memo<RuleForm>, kind: RwSignal<String>) -> RwSignal<Option<Result<CountView, String>>> {
     let out = RwSignal::new(None);
     let generation = StoredValue::new(0u64);
@@ -163,14 +164,15 @@ fn live_count(rule: Memo<RuleForm>, kind: RwSignal<String>) -> RwSignal<Option<R
         generation.set_value(mine);
         set_timeout(
             move || {
-                if generation.get_value() != mine {
+                // The page may be gone by now (navigation): a disposed value means stop.
+                if generation.try_get_value() != Some(mine) {
                     return;
                 }
                 leptos::task::spawn_local(async move {
                     let result =
                         count_rule(rule).await.map_err(|e| e.field_message("rule").unwrap_or_else(|| error_text(&e)));
-                    if generation.get_value() == mine {
-                        out.set(Some(result));
+                    if generation.try_get_value() == Some(mine) {
+                        out.try_set(Some(result));
                     }
                 });
             },

@@ -19,6 +19,8 @@ pub enum DbError {
     Open { path: String, source: sqlx::Error },
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("converting attribute values to column blocks failed: {0}")]
+    Convert(String),
 }
 
 /// Opens (creating if needed) the database file and applies pending migrations.
@@ -41,6 +43,7 @@ pub async fn open(path: &Path) -> Result<Db, DbError> {
         .await
         .map_err(|source| DbError::Open { path: display, source })?;
     sqlx::migrate!("./migrations").run(&pool).await?;
+    crate::users::columns::convert_legacy(&pool).await.map_err(|e| DbError::Convert(e.to_string()))?;
     Ok(pool)
 }
 

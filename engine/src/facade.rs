@@ -98,8 +98,8 @@ impl Engine {
         }
     }
 
-    /// After users or phones change: drops cached segment columns and reloads them in the
-    /// background, so the operator's next count does not pay for the load.
+    /// After users or phones change: drops cached segment columns and reloads the universe in
+    /// the background; columns reload when a rule next needs them.
     pub fn users_changed(&self) {
         self.segments.invalidate();
         let (index, db) = (self.segments.clone(), self.db.clone());
@@ -107,7 +107,7 @@ impl Engine {
             let started = std::time::Instant::now();
             match index.prewarm(&db).await {
                 Ok(n) => {
-                    tracing::info!(attributes = n, ms = started.elapsed().as_millis() as u64, "segment index loaded")
+                    tracing::info!(row_ids = n, ms = started.elapsed().as_millis() as u64, "segment universe loaded")
                 }
                 Err(e) => tracing::warn!(error = %e, "segment index prewarm failed"),
             }

@@ -32,8 +32,16 @@ pub fn run(settings: &Settings, args: &Args) -> ExitCode {
     match runtime.block_on(import_file(settings, args)) {
         Ok(s) => {
             println!(
-                "导入完成：共 {} 行，成功 {}，跳过 {}，新用户 {}，更新 {}（编码 {}，导入记录 #{}）",
-                s.rows_total, s.rows_ok, s.rows_bad, s.users_new, s.users_updated, s.encoding, s.import_id
+                "导入完成：共 {} 行，成功 {}，跳过 {}，新用户 {}，更新 {}（编码 {}，导入记录 #{}；读取校验 {:.1} 秒，写入 {:.1} 秒）",
+                s.rows_total,
+                s.rows_ok,
+                s.rows_bad,
+                s.users_new,
+                s.users_updated,
+                s.encoding,
+                s.import_id,
+                s.read_ms as f64 / 1000.0,
+                s.write_ms as f64 / 1000.0
             );
             for b in s.bad_rows.iter().take(20) {
                 println!("  第 {} 行：{}", b.line, b.reason);

@@ -1,11 +1,13 @@
 //! The in-memory column index behind live segment counts. Each attribute used by a rule is
-//! loaded once from `user_values` into a dense column by user row id (text dictionary-coded,
+//! loaded once from its stored blocks (`users::columns`) into a dense column by user row id (text dictionary-coded,
 //! numbers and datetimes as f64, booleans as bytes) and reused until an import changes the
 //! data (`invalidate`); a cached column is used only for the user range it was loaded for.
 //! Counting a 3-condition rule over a million users is then a few tight loops over arrays
 //! instead of SQL over an attribute-value table.
 
-use crate::users::AttrType;
+use super::SegmentError;
+use crate::users::columns::{self, Cell};
+use crate::users::{AttrType, UsersError};
 use crate::Db;
 use futures::TryStreamExt;
 use sqlx::Row;
@@ -59,42 +61,34 @@ impl Index {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
-    pub async fn universe(&self, db: &Db) -> Result<Arc<Universe>, sqlx::Error> {
+    pub async fn universe(&self, db: &Db) -> Result<Arc<Universe>, SegmentError> {
         let generation = self.generation.load(Ordering::SeqCst);
         if let Some((g, u)) = self.universe.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
             if *g == generation {
                 return Ok(u.clone());
             }
         }
-        let max: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM users").fetch_one(db).await?;
-        let len = max as usize + 1;
-        let (mut users, mut with_phone) = (vec![0u64; len.div_ceil(64)], vec![0u64; len.div_ceil(64)]);
-        let mut rows = sqlx::query("SELECT id, phone IS NOT NULL AS has_phone FROM users").fetch(db);
-        while let Some(r) = rows.try_next().await? {
-            let id = r.try_get::<i64, _>("id")? as usize;
-            users[id / 64] |= 1 << (id % 64);
-            if r.try_get::<i64, _>("has_phone")? != 0 {
-                with_phone[id / 64] |= 1 << (id % 64);
-            }
-        }
+        let (users, with_phone, len) = load_universe(db).await?;
         let u = Arc::new(Universe { users, with_phone, len });
         *self.universe.lock().unwrap_or_else(|p| p.into_inner()) = Some((generation, u.clone()));
         Ok(u)
     }
 
-    /// Loads the universe and every attribute column, so the first count after an import or a
-    /// restart is as fast as later ones. Runs in the background; errors only cost speed.
-    pub async fn prewarm(&self, db: &Db) -> Result<usize, sqlx::Error> {
-        let universe = self.universe(db).await?;
-        let names: Vec<String> = sqlx::query_scalar("SELECT name FROM attributes").fetch_all(db).await?;
-        for name in &names {
-            self.column(db, name, universe.len).await?;
-        }
-        Ok(names.len())
+    /// Loads the universe (after an import or a restart, in the background). Attribute columns
+    /// are loaded when a rule first needs them: a column is a scan of ~1,000 blobs per million
+    /// users, and loading only what rules use keeps the memory of unused attributes (names,
+    /// phones: a million distinct strings each) out of the process.
+    pub async fn prewarm(&self, db: &Db) -> Result<usize, SegmentError> {
+        Ok(self.universe(db).await?.len)
     }
 
     /// The column of `attribute`, or `None` if no such attribute exists.
-    pub async fn column(&self, db: &Db, attribute: &str, len: usize) -> Result<Option<Arc<LoadedColumn>>, sqlx::Error> {
+    pub async fn column(
+        &self,
+        db: &Db,
+        attribute: &str,
+        len: usize,
+    ) -> Result<Option<Arc<LoadedColumn>>, SegmentError> {
         let generation = self.generation.load(Ordering::SeqCst);
         // Keyed by generation *and* length: a column loaded for a shorter user range (a count
         // that raced an import) is never served to a longer universe.
@@ -115,48 +109,84 @@ impl Index {
     }
 }
 
-async fn load(db: &Db, attr_id: i64, ty: AttrType, len: usize) -> Result<LoadedColumn, sqlx::Error> {
-    let sql = match ty {
-        AttrType::String => "SELECT user_rowid, CAST(value AS TEXT) FROM user_values WHERE attr_id = ?",
-        AttrType::Boolean => "SELECT user_rowid, CAST(value AS INTEGER) FROM user_values WHERE attr_id = ?",
-        AttrType::Number | AttrType::Datetime => {
-            "SELECT user_rowid, CAST(value AS REAL) FROM user_values WHERE attr_id = ?"
+/// Which row ids are users and which have a phone, read in one snapshot. Users are never
+/// deleted and row ids are assigned in order, so when the count equals the largest id every id
+/// up to it is a user and only the (usually few) users without a phone are read.
+async fn load_universe(db: &Db) -> Result<(Vec<u64>, Vec<u64>, usize), SegmentError> {
+    let mut tx = db.begin().await?;
+    let (max, count): (i64, i64) =
+        sqlx::query_as("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM users").fetch_one(&mut *tx).await?;
+    let len = max.max(0) as usize + 1;
+    let mut users = vec![0u64; len.div_ceil(64)];
+    let set = |bits: &mut Vec<u64>, id: i64| {
+        if let Some(w) = bits.get_mut(id as usize / 64) {
+            *w |= 1 << (id as usize % 64);
         }
     };
-    let mut rows = sqlx::query(sql).bind(attr_id).fetch(db);
+    if count == max {
+        (1..=max).for_each(|id| set(&mut users, id));
+    } else {
+        let mut rows = sqlx::query_scalar::<_, i64>("SELECT id FROM users").fetch(&mut *tx);
+        while let Some(id) = rows.try_next().await? {
+            set(&mut users, id);
+        }
+    }
+    let mut with_phone = users.clone();
+    let mut rows = sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE phone IS NULL").fetch(&mut *tx);
+    while let Some(id) = rows.try_next().await? {
+        if let Some(w) = with_phone.get_mut(id as usize / 64) {
+            *w &= !(1 << (id as usize % 64));
+        }
+    }
+    drop(rows);
+    tx.commit().await?;
+    Ok((users, with_phone, len))
+}
+
+async fn load(db: &Db, attr_id: i64, ty: AttrType, len: usize) -> Result<LoadedColumn, UsersError> {
     let data = match ty {
         AttrType::String => {
             let (mut codes, mut dict, mut lookup) = (vec![0u32; len], Vec::new(), HashMap::<String, u32>::new());
-            while let Some(r) = rows.try_next().await? {
-                let (id, v): (i64, String) = (r.try_get(0)?, r.try_get(1)?);
-                let code = *lookup.entry(v).or_insert_with_key(|k| {
-                    dict.push(k.clone());
-                    dict.len() as u32
-                });
-                if let Some(slot) = codes.get_mut(id as usize) {
+            columns::scan(db, attr_id, |id, cell| {
+                let Cell::Text(v) = cell else { return };
+                let code = match lookup.get(v) {
+                    Some(c) => *c,
+                    None => {
+                        dict.push(v.to_owned());
+                        lookup.insert(v.to_owned(), dict.len() as u32);
+                        dict.len() as u32
+                    }
+                };
+                if let Some(slot) = codes.get_mut(id) {
                     *slot = code;
                 }
-            }
+            })
+            .await?;
             Column::Text { codes, dict }
         }
         AttrType::Boolean => {
             let mut vals = vec![0u8; len];
-            while let Some(r) = rows.try_next().await? {
-                let (id, v): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
-                if let Some(slot) = vals.get_mut(id as usize) {
-                    *slot = if v != 0 { 2 } else { 1 };
+            columns::scan(db, attr_id, |id, cell| {
+                if let (Some(slot), Cell::Bool(v)) = (vals.get_mut(id), cell) {
+                    *slot = if v { 2 } else { 1 };
                 }
-            }
+            })
+            .await?;
             Column::Bool(vals)
         }
         AttrType::Number | AttrType::Datetime => {
             let mut vals = vec![f64::NAN; len];
-            while let Some(r) = rows.try_next().await? {
-                let (id, v): (i64, f64) = (r.try_get(0)?, r.try_get(1)?);
-                if let Some(slot) = vals.get_mut(id as usize) {
+            columns::scan(db, attr_id, |id, cell| {
+                let v = match cell {
+                    Cell::Num(n) => n,
+                    Cell::Time(t) => t as f64,
+                    _ => return,
+                };
+                if let Some(slot) = vals.get_mut(id) {
                     *slot = v;
                 }
-            }
+            })
+            .await?;
             Column::Num(vals)
         }
     };

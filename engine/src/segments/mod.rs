@@ -24,6 +24,8 @@ pub enum SegmentError {
     Duplicate(String),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("{0}")]
+    Users(#[from] crate::users::UsersError),
 }
 
 /// Live count: members and members with a valid phone.

@@ -131,12 +131,12 @@ async fn insert_list(
         chunk.iter().for_each(|(raw, _)| {
             ids.push_bind(raw.clone());
         });
-        q.push(") OR phone IN (");
+        q.push(") OR id IN (").push(crate::users::phones::ROWIDS_WITH_PHONE_IN);
         let mut phones = q.separated(", ");
         chunk.iter().for_each(|(_, p)| {
             phones.push_bind(p.clone().unwrap_or_default());
         });
-        q.push(")");
+        q.push("))");
         let rows = q.build().fetch_all(&mut **tx).await?;
         let mut found = std::collections::HashSet::new();
         for r in &rows {

@@ -19,7 +19,7 @@ use crate::Db;
 use serde::{Deserialize, Serialize};
 use staging::{Manifest, StagedRow};
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 use std::io::Read;
 
 pub use apply::resume;
@@ -63,6 +63,11 @@ pub struct ImportSummary {
     /// (name, type, newly created)
     pub attributes: Vec<(String, AttrType, bool)>,
     pub bad_rows: Vec<BadRow>,
+    /// Time spent reading and checking the file, and writing it to the database.
+    #[serde(default)]
+    pub read_ms: u64,
+    #[serde(default)]
+    pub write_ms: u64,
 }
 
 struct Run<'a> {
@@ -73,7 +78,8 @@ struct Run<'a> {
     /// The catalog when the import started (name → type), and how many attributes it had.
     catalog: HashMap<String, AttrType>,
     phone_attr: String,
-    seen: HashSet<u64>,
+    /// Hashes of the user ids seen so far (duplicates are counted, not refused).
+    seen: HashSet<u64, BuildHasherDefault<Prehashed>>,
     out: staging::Writer,
     summary: ImportSummary,
 }
@@ -93,9 +99,11 @@ pub async fn run_recorded(
         Ok(id) => id,
         Err(e) => return (None, Err(e)),
     };
+    let started = std::time::Instant::now();
     let result = match stage(db, input, &opts, import_id).await {
         Ok((mut summary, manifest)) => {
             summary.import_id = import_id;
+            summary.read_ms = started.elapsed().as_millis() as u64;
             let applied = apply_staged(db, import_id, &mut summary, &manifest).await;
             let _ = std::fs::remove_file(&manifest.file);
             applied.map(|()| summary)
@@ -117,8 +125,10 @@ async fn apply_staged(
 ) -> Result<(), UsersError> {
     let staged = serde_json::to_string(manifest).map_err(|e| UsersError::Invalid(e.to_string()))?;
     record::mark_applying(db, import_id, summary, &staged).await?;
+    let started = std::time::Instant::now();
     match apply::apply(db, manifest).await {
         Ok(new) => {
+            summary.write_ms = started.elapsed().as_millis() as u64;
             summary.users_new = new;
             summary.users_updated = summary.rows_ok.saturating_sub(new + summary.duplicate_ids);
             record::finish_import(db, import_id, summary, None).await
@@ -148,7 +158,7 @@ async fn stage(
     opts: &ImportOptions,
     import_id: i64,
 ) -> Result<(ImportSummary, Manifest), UsersError> {
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(4096);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(16); // × read::ROWS_PER_MSG rows
     let (format, encoding) = (opts.format, opts.encoding);
     let reader = tokio::task::spawn_blocking(move || read::run(input, format, encoding, tx));
     let phone_attr = crate::settings::phone_attribute(db).await.map_err(|e| UsersError::Invalid(e.to_string()))?;
@@ -163,7 +173,7 @@ async fn stage(
         columns: Vec::new(),
         catalog,
         phone_attr,
-        seen: HashSet::new(),
+        seen: HashSet::default(),
         out,
         summary: ImportSummary::default(),
     };
@@ -204,22 +214,33 @@ impl Run<'_> {
                 }
                 Msg::Bad { line, reason } => self.bad(line, reason),
                 Msg::Fatal(e) => return Err(UsersError::Invalid(e)),
-                Msg::Row(row) if !typed => {
-                    buffered.push(row);
-                    if buffered.len() >= INFER_ROWS {
-                        self.resolve_columns(&buffered)?;
-                        typed = true;
-                        for r in std::mem::take(&mut buffered) {
-                            self.row(r)?;
-                        }
+                Msg::Row(row) => self.take(row, &mut buffered, &mut typed)?,
+                Msg::Rows(rows) => {
+                    for row in rows {
+                        self.take(row, &mut buffered, &mut typed)?;
                     }
                 }
-                Msg::Row(row) => self.row(row)?,
             }
         }
         if !typed {
             self.resolve_columns(&buffered)?;
             for r in std::mem::take(&mut buffered) {
+                self.row(r)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A data row: held back until the first [`INFER_ROWS`] have typed the new columns.
+    fn take(&mut self, row: RawRow, buffered: &mut Vec<RawRow>, typed: &mut bool) -> Result<(), UsersError> {
+        if *typed {
+            return self.row(row);
+        }
+        buffered.push(row);
+        if buffered.len() >= INFER_ROWS {
+            self.resolve_columns(buffered)?;
+            *typed = true;
+            for r in std::mem::take(buffered) {
                 self.row(r)?;
             }
         }
@@ -268,21 +289,21 @@ impl Run<'_> {
         }
         let mut values = Vec::with_capacity(row.cells.len());
         let mut phone = None;
-        for (idx, raw) in &row.cells {
-            let (Some(Some(ty)), Some(name)) = (self.columns.get(*idx), self.names.get(*idx)) else { continue };
+        for (idx, raw) in row.cells {
+            let (Some(Some(ty)), Some(name)) = (self.columns.get(idx), self.names.get(idx)) else { continue };
             if raw.len() > MAX_CELL {
                 self.bad(row.line, format!("列“{name}”的值超过 {MAX_CELL} 字节"));
                 return Ok(());
             }
-            match values::parse(*ty, raw) {
-                Ok(v) => values.push((*idx, v)),
+            let normalized = (*name == self.phone_attr).then(|| crate::phone::normalize(&raw).ok());
+            match values::parse_owned(*ty, raw) {
+                Ok(v) => values.push((idx, v)),
                 Err(reason) => {
                     self.bad(row.line, format!("列“{name}”{reason}"));
                     return Ok(());
                 }
             }
-            if *name == self.phone_attr {
-                let normalized = crate::phone::normalize(raw).ok();
+            if let Some(normalized) = normalized {
                 if normalized.is_none() {
                     self.summary.phones_invalid += 1;
                 }
@@ -298,6 +319,23 @@ impl Run<'_> {
         }
         let staged: StagedRow = (row.id, values, phone);
         self.out.row(&staged)
+    }
+}
+
+/// The hasher of a set of hashes: a key is already a SipHash of the user id, so hashing it
+/// again would only cost time.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = bytes.iter().fold(self.0, |h, b| h.rotate_left(8) ^ u64::from(*b));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 

@@ -1,10 +1,12 @@
 //! Users and their typed attributes. A user is keyed by the caller's user id; attributes are
-//! typed (string, number, boolean, datetime) in a catalog, and values live one row per
-//! (attribute, user), clustered by attribute. Invariant: `users.phone` is always the
+//! typed (string, number, boolean, datetime) in a catalog, and values are stored by column,
+//! one blob per attribute and block of 1,024 users ([`columns`]). Invariant: `users.phone` is always the
 //! normalized mobile from the attribute chosen on 短信配置, or NULL.
 
+pub mod columns;
 mod history;
 pub mod import;
+pub mod phones;
 mod read;
 mod repo;
 pub mod values;
@@ -22,6 +24,9 @@ pub enum UsersError {
     Invalid(String),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    /// A stored attribute block that does not decode (an internal fault, never the user's).
+    #[error("stored attribute data is corrupt: {0}")]
+    Corrupt(String),
 }
 
 /// Recomputes every user's phone from `attribute` (after 短信配置 changes it).

@@ -38,6 +38,9 @@ pub enum Msg {
     Columns(Vec<String>),
     Encoding(&'static str),
     Row(RawRow),
+    /// Consecutive rows, sent together ([`ROWS_PER_MSG`]) so the reader thread is not woken
+    /// once per row.
+    Rows(Vec<RawRow>),
     Bad {
         line: u64,
         reason: String,
@@ -46,8 +49,55 @@ pub enum Msg {
     Fatal(String),
 }
 
+/// Rows per [`Msg::Rows`].
+pub const ROWS_PER_MSG: usize = 256;
+
+/// The reader's side of the channel: rows are gathered into [`Msg::Rows`]; any other message
+/// first sends the rows before it, so the order is kept.
+struct Out {
+    tx: Sender<Msg>,
+    rows: std::cell::RefCell<Vec<RawRow>>,
+}
+
+impl Out {
+    fn blocking_send(&self, msg: Msg) -> Result<(), ()> {
+        match msg {
+            Msg::Row(row) => {
+                let full = {
+                    let mut rows = self.rows.borrow_mut();
+                    rows.push(row);
+                    rows.len() >= ROWS_PER_MSG
+                };
+                if full {
+                    self.flush()?;
+                }
+                Ok(())
+            }
+            other => {
+                self.flush()?;
+                self.tx.blocking_send(other).map_err(|_| ())
+            }
+        }
+    }
+
+    fn flush(&self) -> Result<(), ()> {
+        let rows = std::mem::replace(&mut *self.rows.borrow_mut(), Vec::with_capacity(ROWS_PER_MSG));
+        if rows.is_empty() {
+            return Ok(());
+        }
+        self.tx.blocking_send(Msg::Rows(rows)).map_err(|_| ())
+    }
+}
+
 /// Reads everything from `input`, sending messages until done or the receiver goes away.
 pub fn run(input: Box<dyn Read + Send>, format: Format, encoding: Encoding, tx: Sender<Msg>) {
+    let tx = Out { tx, rows: std::cell::RefCell::new(Vec::with_capacity(ROWS_PER_MSG)) };
+    read_all(input, format, encoding, &tx);
+    // A receiver that went away has stopped the import already.
+    let _ = tx.flush();
+}
+
+fn read_all(input: Box<dyn Read + Send>, format: Format, encoding: Encoding, tx: &Out) {
     let mut buffered = BufReader::with_capacity(1 << 16, input);
     let (label, utf8) = match detect(&mut buffered, encoding) {
         Ok(v) => v,
@@ -64,8 +114,8 @@ pub fn run(input: Box<dyn Read + Send>, format: Format, encoding: Encoding, tx: 
     };
     let reader: Box<dyn Read + Send> = Box::new(LineGuard { inner: reader, since_newline: 0 });
     match format {
-        Format::Csv => csv_rows(reader, &tx),
-        Format::Ndjson => ndjson_rows(reader, &tx),
+        Format::Csv => csv_rows(reader, tx),
+        Format::Ndjson => ndjson_rows(reader, tx),
     }
 }
 
@@ -117,7 +167,7 @@ fn detect(r: &mut BufReader<Box<dyn Read + Send>>, choice: Encoding) -> Result<(
     })
 }
 
-fn csv_rows(reader: Box<dyn Read + Send>, tx: &Sender<Msg>) {
+fn csv_rows(reader: Box<dyn Read + Send>, tx: &Out) {
     let mut csv = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(reader);
     let mut record = csv::ByteRecord::new();
     let columns = match csv.read_byte_record(&mut record) {
@@ -167,7 +217,7 @@ fn header(record: &csv::ByteRecord) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
-fn send_csv_row(tx: &Sender<Msg>, line: u64, record: &csv::ByteRecord, width: usize) -> Result<(), String> {
+fn send_csv_row(tx: &Out, line: u64, record: &csv::ByteRecord, width: usize) -> Result<(), String> {
     fn text(f: &[u8], line: u64) -> Result<&str, String> {
         std::str::from_utf8(f)
             .map(str::trim)
@@ -190,7 +240,7 @@ fn send_csv_row(tx: &Sender<Msg>, line: u64, record: &csv::ByteRecord, width: us
     Ok(())
 }
 
-fn ndjson_rows(reader: Box<dyn Read + Send>, tx: &Sender<Msg>) {
+fn ndjson_rows(reader: Box<dyn Read + Send>, tx: &Out) {
     let mut columns = vec![ID_COLUMN.to_owned()];
     let _ = tx.blocking_send(Msg::Columns(columns.clone()));
     for (i, line) in BufReader::new(reader).lines().enumerate() {
@@ -249,6 +299,6 @@ fn scalar(v: &serde_json::Value) -> Option<String> {
     }
 }
 
-fn fatal(tx: &Sender<Msg>, e: String) {
+fn fatal(tx: &Out, e: String) {
     let _ = tx.blocking_send(Msg::Fatal(e));
 }

@@ -3,11 +3,14 @@
 //! in). Imports are applied one at a time. Upserts are idempotent, so an apply cut short by a
 //! crash is simply run again from the staging file at the next start ([`resume`]).
 
+use super::super::phones;
 use super::super::repo::{self, PendingUser};
 use super::super::UsersError;
 use super::staging::{Manifest, Reader, StagedRow};
 use crate::Db;
+use sqlx::SqliteConnection;
 use std::time::Instant;
+use tokio::sync::mpsc;
 
 /// Rows per transaction: the starting size and its bounds (adapted to the lock time).
 const FIRST_CHUNK: usize = 500;
@@ -17,21 +20,69 @@ const MAX_CHUNK: usize = 20_000;
 /// One import applies at a time (their chunks would interleave otherwise).
 static APPLYING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// Page cache of the connection that applies an import (KiB), restored afterwards. SQLite's
+/// default 2 MB makes the user-id index and the column blocks of every chunk re-read pages
+/// from the file; 16 MB took ~0.4 s off the write phase of a million users (and 32 MB
+/// little more, for 20 MB more memory).
+const IMPORT_CACHE_KIB: i64 = 16 * 1024;
+
 /// Writes the staged rows; returns how many users were new.
 pub async fn apply(db: &Db, manifest: &Manifest) -> Result<u64, UsersError> {
     let _one = APPLYING.lock().await;
     let attrs = resolve(db, manifest).await?;
-    let mut reader = Reader::open(&manifest.file)?;
-    let (mut rows, mut new) = (FIRST_CHUNK, 0u64);
+    let reader = Reader::open(&manifest.file)?;
+    let mut conn = db.acquire().await?;
+    let cache: i64 = sqlx::query_scalar("PRAGMA cache_size").fetch_one(&mut *conn).await?;
+    sqlx::query(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}")).execute(&mut *conn).await?;
+    let applied = apply_rows(&mut conn, reader, &attrs).await;
+    let restored = sqlx::query(&format!("PRAGMA cache_size = {cache}")).execute(&mut *conn).await;
+    let _ = sqlx::query("PRAGMA shrink_memory").execute(&mut *conn).await;
+    if restored.is_err() {
+        // A connection left with the large cache is not returned to the pool.
+        conn.detach();
+    }
+    applied
+}
+
+/// Staged rows per message from the prefetching reader.
+const PREFETCH_BATCH: usize = 1000;
+
+/// Reads (and maps to attribute ids) the staged rows on a blocking thread, so the next chunk
+/// is decoded while the current one is written.
+fn prefetch(mut reader: Reader, attrs: Vec<Option<i64>>) -> mpsc::Receiver<Result<Vec<PendingUser>, UsersError>> {
+    let (tx, rx) = mpsc::channel(8);
+    tokio::task::spawn_blocking(move || loop {
+        let batch = reader.next(PREFETCH_BATCH).map(|rows| rows.into_iter().map(|r| with_ids(r, &attrs)).collect());
+        let last = matches!(&batch, Ok(b) if Vec::is_empty(b)) || batch.is_err();
+        if tx.blocking_send(batch).is_err() || last {
+            return;
+        }
+    });
+    rx
+}
+
+async fn apply_rows(conn: &mut SqliteConnection, reader: Reader, attrs: &[Option<i64>]) -> Result<u64, UsersError> {
+    let mut staged = prefetch(reader, attrs.to_vec());
+    let (mut rows, mut new, mut done) = (FIRST_CHUNK, 0u64, false);
+    let mut carry: Vec<PendingUser> = Vec::new();
+    let mut entries: Vec<phones::Entry> = Vec::new();
     loop {
-        let staged = reader.next(rows)?;
-        if staged.is_empty() {
+        while carry.len() < rows && !done {
+            match staged.recv().await {
+                Some(Ok(batch)) if !batch.is_empty() => carry.extend(batch),
+                Some(Err(e)) => return Err(e),
+                _ => done = true,
+            }
+        }
+        if carry.is_empty() {
+            phones::write_sorted(conn, entries).await?;
             return Ok(new);
         }
-        let pending = super::merge_duplicates(staged.into_iter().map(|r| with_ids(r, &attrs)).collect());
+        let take = carry.len().min(rows);
+        let pending = super::merge_duplicates(carry.drain(..take).collect());
         let turn = crate::db::write_turn().await;
         let started = Instant::now();
-        new += write_chunk(db, &pending).await?;
+        new += write_chunk(conn, &pending, &mut entries).await?;
         let held = started.elapsed();
         drop(turn);
         rows = crate::db::next_chunk(rows, held, MIN_CHUNK, MAX_CHUNK);
@@ -44,9 +95,14 @@ fn with_ids((id, vals, phone): StagedRow, attrs: &[Option<i64>]) -> PendingUser 
     (id, vals, phone)
 }
 
-/// One transaction: users, values, invalid phones cleared. Returns the users it created.
-async fn write_chunk(db: &Db, rows: &[PendingUser]) -> Result<u64, UsersError> {
-    let mut tx = crate::db::begin_write(db).await?;
+/// One transaction: users, values, invalid phones cleared. Returns the users it created and
+/// adds the (phone, row id) pairs for the lookup table, written once all rows are in.
+async fn write_chunk(
+    conn: &mut SqliteConnection,
+    rows: &[PendingUser],
+    entries: &mut Vec<phones::Entry>,
+) -> Result<u64, UsersError> {
+    let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
     let before: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM users").fetch_one(&mut *tx).await?;
     let ids = repo::upsert_users(&mut tx, rows).await?;
     let values: Vec<_> =
@@ -56,6 +112,7 @@ async fn write_chunk(db: &Db, rows: &[PendingUser]) -> Result<u64, UsersError> {
         sqlx::query("UPDATE users SET phone = NULL WHERE phone = ''").execute(&mut *tx).await?;
     }
     tx.commit().await?;
+    entries.extend(ids.iter().zip(rows).filter_map(|(id, (_, _, p))| phones::entry(p.as_deref()?, *id)));
     Ok(ids.iter().filter(|id| **id > before).count() as u64)
 }
 

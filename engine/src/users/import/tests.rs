@@ -124,6 +124,23 @@ async fn invalid_phones_are_counted_and_stored_as_missing() {
     assert_eq!(user_detail(&db, "u1").await.expect("q").expect("u1").phone, None);
 }
 
+#[tokio::test]
+async fn a_phone_finds_its_current_user_only_after_it_changed_or_became_invalid() {
+    let (_d, db) = db().await;
+    import(&db, b"user_id,phone\nu1,13800138000\nu2,13900139000\n", Format::Csv).await.expect("first");
+    let found = |q: &'static str| {
+        let db = db.clone();
+        async move { find_users(&db, q, 10).await.expect("find").into_iter().map(|(id, _)| id).collect::<Vec<_>>() }
+    };
+    assert_eq!(found("13800138000").await, ["u1"]);
+    import(&db, b"user_id,phone\nu1,13700137000\nu2,12345\n", Format::Csv).await.expect("second");
+    assert!(found("13800138000").await.is_empty(), "the old phone no longer finds u1");
+    assert_eq!(found("13700137000").await, ["u1"]);
+    assert!(found("13900139000").await.is_empty(), "an invalid phone clears the lookup");
+    import(&db, b"user_id,phone\nu3,13800138000\n", Format::Csv).await.expect("third");
+    assert_eq!(found("13800138000").await, ["u3"], "a phone passed on to another user finds the new owner");
+}
+
 /// A generated 200 MB CSV goes through the stream without being held in memory: every row
 /// after the first has a wrong column count, so the work is reading, not writing.
 #[tokio::test]

@@ -12,7 +12,7 @@ users = [{"user_id": f"u{i}", "phone": str(13800000000 + i), "city": cities[i % 
           "vip": i % 3 == 0} for i in range(N)]
 body = json.dumps(users, ensure_ascii=False).encode()
 d = tempfile.mkdtemp()
-env = dict(os.environ, CHUDA__AUTH__ADMIN_PASSWORD="bench-admin-pw-1")
+env = dict(os.environ, CHUDA__AUTH__ADMIN_PASSWORD="bench-admin-pw-1", CHUDA__API__RATE_PER_MINUTE="0")
 srv = subprocess.Popen([BINARY, "serve", "--listen", "127.0.0.1:3998"], cwd=d, env=env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 try:

@@ -64,7 +64,7 @@ def rss(pid):
 
 class Server:
     def __init__(self, data):
-        env = dict(os.environ, CHUDA__AUTH__ADMIN_PASSWORD=PASSWORD)
+        env = dict(os.environ, CHUDA__AUTH__ADMIN_PASSWORD=PASSWORD, CHUDA__API__RATE_PER_MINUTE="0")
         self.started = time.time()
         self.proc = subprocess.Popen([BINARY, "serve", "--listen", f"127.0.0.1:{PORT}"], cwd=data, env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -31,7 +31,8 @@ impl std::ops::Deref for ServerState {
 pub struct CachedStats {
     pub at: std::time::Instant,
     pub took: std::time::Duration,
-    pub stats: crate::dto::ledger::StatsView,
+    /// The statistics and how many failed messages a resend could help.
+    pub stats: (engine::ledger::stats::Stats, u64),
 }
 
 impl CachedStats {
@@ -45,5 +46,38 @@ impl CachedStats {
 impl std::fmt::Debug for ServerState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ServerState")
+    }
+}
+
+impl ServerState {
+    /// Campaign statistics and the resendable count, computed at most once per freshness window
+    /// (see `CachedStats`); callers arriving while they are computed wait for that result
+    /// instead of starting another.
+    pub async fn campaign_stats(
+        &self,
+        id: i64,
+    ) -> Result<(engine::ledger::stats::Stats, u64), engine::ledger::LedgerError> {
+        let mut cache = self.stats_cache.lock().await;
+        if let Some(c) = cache.get(&id).filter(|c| c.fresh()) {
+            return Ok(c.stats.clone());
+        }
+        let started = std::time::Instant::now();
+        let s = engine::ledger::stats::campaign(&self.db, id, self.receipt_timeout_secs).await?;
+        let resendable = match s.failed + s.timeout {
+            0 => 0,
+            _ => engine::ledger::query::resendable_count(&self.db, id, self.receipt_timeout_secs).await?,
+        };
+        let entry = CachedStats { at: std::time::Instant::now(), took: started.elapsed(), stats: (s, resendable) };
+        // Bounded: the entries not read for longest go first (stale ones are worthless anyway).
+        if cache.len() >= STATS_CACHE_MAX {
+            cache.retain(|_, c| c.fresh());
+            while cache.len() >= STATS_CACHE_MAX {
+                let Some(oldest) = cache.iter().min_by_key(|(_, c)| c.at).map(|(k, _)| *k) else { break };
+                cache.remove(&oldest);
+            }
+        }
+        let stats = entry.stats.clone();
+        cache.insert(id, entry);
+        Ok(stats)
     }
 }

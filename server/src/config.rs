@@ -16,6 +16,24 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub log: LogSettings,
     pub sending: SendingSettings,
+    #[serde(default)]
+    pub api: ApiSettings,
+}
+
+/// The REST API's per-token rate limit (`429` + `Retry-After` past it).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ApiSettings {
+    /// Calls per minute per token, refilled evenly; 0 turns the limit off.
+    pub rate_per_minute: u32,
+    /// Calls a token may make at once before the rate applies.
+    pub burst: u32,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        Self { rate_per_minute: 600, burst: 60 }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -127,6 +145,7 @@ impl Default for Settings {
                 sandbox_delivered_ratio: 0.9,
                 drain_secs: default_drain_secs(),
             },
+            api: ApiSettings::default(),
         }
     }
 }

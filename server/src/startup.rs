@@ -50,7 +50,8 @@ impl Application {
             );
         }
         let policy = crate::routes::HttpPolicy::new(loopback, &s.allowed_hosts, s.secure_cookies);
-        let router = crate::routes::router(state.clone(), addr, policy);
+        let limiter = crate::api::Limiter::new(settings.api.rate_per_minute, settings.api.burst).map(Arc::new);
+        let router = crate::routes::router(state.clone(), addr, policy, limiter);
         let (tx, rx) = oneshot::channel::<()>();
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         let handle = tokio::spawn(async move {

@@ -45,34 +45,12 @@ pub async fn trace_phone(phone: String, user_id: String, message: Option<i64>) -
     })
 }
 
-/// Campaign statistics, computed at most once per freshness window (see `CachedStats`); callers
-/// arriving while they are computed wait for that result instead of starting another.
+/// Campaign statistics (cached per campaign, see `ServerState::campaign_stats`).
 #[server(prefix = "/api", endpoint = "campaigns/stats", input = Json)]
 pub async fn campaign_stats(id: i64) -> Result<StatsView, AppError> {
     let (state, _, _) = super::session::require_viewer().await?;
-    let mut cache = state.stats_cache.lock().await;
-    if let Some(c) = cache.get(&id).filter(|c| c.fresh()) {
-        return Ok(c.stats.clone());
-    }
-    let started = std::time::Instant::now();
-    let s = engine::ledger::stats::campaign(&state.db, id, state.receipt_timeout_secs).await?;
-    let resendable = match s.failed + s.timeout {
-        0 => 0,
-        _ => engine::ledger::query::resendable_count(&state.db, id, state.receipt_timeout_secs).await?,
-    };
-    let stats = convert::stats(s, resendable);
-    let entry =
-        crate::state::CachedStats { at: std::time::Instant::now(), took: started.elapsed(), stats: stats.clone() };
-    // Bounded: the entries not read for longest go first (stale ones are worthless anyway).
-    if cache.len() >= crate::state::STATS_CACHE_MAX {
-        cache.retain(|_, c| c.fresh());
-        while cache.len() >= crate::state::STATS_CACHE_MAX {
-            let Some(oldest) = cache.iter().min_by_key(|(_, c)| c.at).map(|(k, _)| *k) else { break };
-            cache.remove(&oldest);
-        }
-    }
-    cache.insert(id, entry);
-    Ok(stats)
+    let (s, resendable) = state.campaign_stats(id).await?;
+    Ok(convert::stats(s, resendable))
 }
 
 /// 重发失败: a list segment of the phones a resend can help and a draft campaign copying this

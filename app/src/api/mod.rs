@@ -16,5 +16,7 @@ pub mod segments;
 #[cfg(feature = "ssr")]
 pub mod session;
 pub mod settings;
+#[cfg(feature = "ssr")]
+pub mod sms_config;
 pub mod team;
 pub mod users;

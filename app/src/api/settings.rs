@@ -34,23 +34,13 @@ pub async fn callback_urls() -> Result<crate::dto::CallbackUrls, AppError> {
 #[server(prefix = "/api", endpoint = "settings/phone-attribute", input = Json)]
 pub async fn save_phone_attribute(name: String) -> Result<String, AppError> {
     let (state, account, _) = super::session::require_admin().await?;
-    let saved = engine::settings::set_phone_attribute(&state.db, &name).await?;
-    let phones = engine::users::refresh_phones(&state.db, &saved).await?;
-    state.users_changed();
-    tracing::info!(user = %account.username, attribute = %saved, phones, "phone attribute changed");
-    super::session::audit(
-        &state,
-        &account.username,
-        "settings_phone_attribute",
-        &saved,
-        &format!("{phones} 个有效号码"),
-    )
-    .await?;
-    Ok(saved)
+    let ip = super::session::client_ip();
+    super::sms_config::save_phone_attribute(&state, &super::sms_config::Who { name: &account.username, ip: &ip }, &name)
+        .await
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod convert {
+pub mod convert {
     use crate::dto::{AliyunCard, ChuanglanCard, ChuanglanOptions, SmsSettings};
     use crate::error::AppError;
     use engine::settings::{self, aliyun, chuanglan};

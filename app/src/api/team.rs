@@ -87,4 +87,4 @@ pub async fn load_audit(query: AuditQuery) -> Result<AuditPage, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-mod convert;
+pub mod convert;

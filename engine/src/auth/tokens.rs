@@ -30,6 +30,9 @@ pub struct TokenAuth {
     pub id: i64,
     pub name: String,
     pub role: Role,
+    /// The account that created the token (tokens it creates are that account's too, so
+    /// disabling the account stops them all).
+    pub created_by: String,
 }
 
 /// Creates a token and returns it in full — the only time it exists outside the caller.
@@ -107,7 +110,7 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<Option<TokenAuth>, Aut
     let hash = token_hash(token);
     let now = clock::now();
     let row = sqlx::query(
-        "SELECT id, name, role FROM api_tokens t WHERE token_hash = ? AND revoked_at IS NULL \
+        "SELECT id, name, role, created_by FROM api_tokens t WHERE token_hash = ? AND revoked_at IS NULL \
          AND (expires_at IS NULL OR expires_at > ?) \
          AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.username = t.created_by AND a.disabled != 0)",
     )
@@ -126,5 +129,6 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<Option<TokenAuth>, Aut
         id: row.try_get("id")?,
         name: row.try_get("name")?,
         role: Role::parse(&row.try_get::<String, _>("role")?).unwrap_or(Role::Viewer),
+        created_by: row.try_get("created_by")?,
     }))
 }

@@ -146,6 +146,16 @@ pub async fn list(db: &Db) -> Result<Vec<Campaign>, CampaignError> {
     rows.iter().map(decode).collect()
 }
 
+/// Up to `limit` campaigns with an id below `before`, newest first (keyset paging in SQL).
+pub async fn page(db: &Db, before: Option<i64>, limit: u32) -> Result<Vec<Campaign>, CampaignError> {
+    let rows = sqlx::query(&format!("{COLUMNS} WHERE id < ? ORDER BY id DESC LIMIT ?"))
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(db)
+        .await?;
+    rows.iter().map(decode).collect()
+}
+
 /// Starts a draft or scheduled campaign once per `key`: claims it (a tiny transaction, so a
 /// second tab or double click sees it taken), snapshots the recipients in short transactions, then
 /// marks it planned. Returns the reconciliation, or `None` when this key already started it.

@@ -9,8 +9,8 @@ pub mod rule;
 
 pub use index::Index;
 pub use repo::{
-    containing, create, delete, get, list, members, members_page, refresh_count, update, users_by_rowid, MemberRow,
-    Segment, SegmentInput, SegmentKind,
+    containing, create, delete, get, list, members, members_page, page, refresh_count, update, users_by_rowid,
+    MemberRow, Segment, SegmentInput, SegmentKind,
 };
 pub use rule::{Condition, Op, Rule};
 

@@ -219,6 +219,16 @@ pub async fn list(db: &Db) -> Result<Vec<Segment>, SegmentError> {
     rows.iter().map(decode).collect()
 }
 
+/// Up to `limit` segments with an id below `before`, newest first (keyset paging in SQL).
+pub async fn page(db: &Db, before: Option<i64>, limit: u32) -> Result<Vec<Segment>, SegmentError> {
+    let rows = sqlx::query(&format!("{COLUMNS} WHERE id < ? ORDER BY id DESC LIMIT ?"))
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(db)
+        .await?;
+    rows.iter().map(decode).collect()
+}
+
 /// The segment's current members as a bitset of user row ids.
 pub async fn members(index: &Index, db: &Db, seg: &Segment) -> Result<(Bits, Count), SegmentError> {
     let (bits, universe) = match (&seg.kind, &seg.rule) {

@@ -52,6 +52,12 @@ impl FromRequestParts<ServerState> for Caller {
             .await
             .map_err(|e| ApiError::internal(&e))?
             .ok_or_else(ApiError::unauthorized)?;
+        if let Some(limiter) = parts.extensions.get::<std::sync::Arc<super::limit::Limiter>>() {
+            if let Err(wait) = limiter.take(token.id) {
+                tracing::warn!(token = token.id, wait_ms = wait.as_millis() as u64, "api call over the rate limit");
+                return Err(ApiError::rate_limited(wait));
+            }
+        }
         let ip = parts
             .extensions
             .get::<app::api::session::axum_connect_info::Peer>()

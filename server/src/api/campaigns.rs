@@ -5,7 +5,10 @@
 use super::caller::Caller;
 use super::cursor;
 use super::error::ApiError;
-use super::types::{CampaignCreate, CampaignOut, MessageOut, MessageParams, Page, PageParams, ProgressOut};
+use super::types::{
+    CampaignCreate, CampaignMessageParams, CampaignOut, CarrierOut, FailureOut, MessageOut, MessageParams, Page,
+    PageParams, ProgressOut, StatsOut,
+};
 use app::state::ServerState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -109,7 +112,8 @@ pub async fn list_campaigns(
     Query(p): Query<PageParams>,
 ) -> Result<Json<Page<CampaignOut>>, ApiError> {
     caller.require(Role::Viewer)?;
-    let (rows, next) = cursor::newest_first(engine::campaigns::list(&state.db).await?, |c| c.id, &p)?;
+    let (before, limit) = cursor::keyset(&p)?;
+    let (rows, next) = cursor::finish(engine::campaigns::page(&state.db, before, limit).await?, &p, |c| c.id);
     let mut items = Vec::new();
     for c in rows {
         items.push(out(&state, c).await?);
@@ -218,22 +222,87 @@ pub async fn list_messages(
     Query(p): Query<MessageParams>,
 ) -> Result<Json<Page<MessageOut>>, ApiError> {
     caller.require(Role::Viewer)?;
+    let params = CampaignMessageParams { phone: p.phone, status: p.status, cursor: p.cursor, limit: p.limit };
+    Ok(Json(messages(&state, &caller, p.campaign_id, params).await?))
+}
+
+/// One campaign's ledger, newest first (paged in SQL by message id).
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/messages", tag = "messages",
+    params(("id" = i64, Path), CampaignMessageParams),
+    responses((status = 200, body = Page<MessageOut>), (status = 404, body = super::error::ErrorBody),
+        (status = 422, body = super::error::ErrorBody), (status = 401, body = super::error::ErrorBody)),
+    security(("token" = [])))]
+pub async fn campaign_messages(
+    State(state): State<ServerState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(p): Query<CampaignMessageParams>,
+) -> Result<Json<Page<MessageOut>>, ApiError> {
+    caller.require(Role::Viewer)?;
+    find(&state, id).await?;
+    Ok(Json(messages(&state, &caller, Some(id), p).await?))
+}
+
+async fn messages(
+    state: &ServerState,
+    caller: &Caller,
+    campaign: Option<i64>,
+    p: CampaignMessageParams,
+) -> Result<Page<MessageOut>, ApiError> {
     let limit = cursor::limit(p.limit);
     let query = types::LedgerQuery {
-        campaign: p.campaign_id.map(|c| c.to_string()).unwrap_or_default(),
-        status: p.status.clone().unwrap_or_default(),
-        phone: p.phone.clone().unwrap_or_default(),
+        campaign: campaign.map(|c| c.to_string()).unwrap_or_default(),
+        status: p.status.unwrap_or_default(),
+        phone: p.phone.unwrap_or_default(),
         before: cursor::decode(p.cursor.as_deref())?.map(|b| b.to_string()).unwrap_or_default(),
         ..Default::default()
     };
     let filter = engine::ledger::query::Filter::parse(&query, limit + 1)?;
     if let Some(phone) = &filter.phone {
-        app::api::lookups::full_phone(&state, &caller.actor(), phone, "API 发送记录").await?;
+        app::api::lookups::full_phone(state, &caller.actor(), phone, "API 发送记录").await?;
     }
     let rows = engine::ledger::query::page(&state.db, &filter, state.receipt_timeout_secs).await?;
     let next = (rows.len() > limit as usize).then(|| cursor::encode(rows[limit as usize - 1].id));
     let items = rows.into_iter().take(limit as usize).map(message).collect();
-    Ok(Json(Page { items, next_cursor: next }))
+    Ok(Page { items, next_cursor: next })
+}
+
+/// The campaign's statistics (cached like the campaign page's: at most one computation per
+/// freshness window however many clients poll).
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/stats", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 200, body = StatsOut), (status = 404, body = super::error::ErrorBody),
+        (status = 401, body = super::error::ErrorBody)),
+    security(("token" = [])))]
+pub async fn campaign_stats(
+    State(state): State<ServerState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<StatsOut>, ApiError> {
+    caller.require(Role::Viewer)?;
+    find(&state, id).await?;
+    let (s, resendable) = state.campaign_stats(id).await?;
+    Ok(Json(StatsOut {
+        targets: s.targets,
+        submitted: s.submitted,
+        delivered: s.delivered,
+        failed: s.failed,
+        pending: s.pending,
+        timeout: s.timeout,
+        unknown: s.unknown,
+        in_progress: s.in_progress,
+        cancelled: s.cancelled,
+        resendable,
+        failures: s
+            .failures
+            .into_iter()
+            .map(|(category, reason, messages)| FailureOut { category, reason, messages })
+            .collect(),
+        carriers: s
+            .carriers
+            .into_iter()
+            .map(|(carrier, targets, delivered, failed)| CarrierOut { carrier, targets, delivered, failed })
+            .collect(),
+    }))
 }
 
 fn message(e: engine::ledger::query::Entry) -> MessageOut {

@@ -17,7 +17,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable: `unauthorized`, `forbidden`, `not_found`, `validation_failed`, `conflict`,
-    /// `rejected`, `provider_rejected`, `bad_request`, `internal`.
+    /// `rejected`, `provider_rejected`, `bad_request`, `rate_limited`, `internal`.
     pub code: &'static str,
     pub message: String,
     /// Field errors for `validation_failed`.
@@ -37,11 +37,22 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub fields: Vec<FieldProblem>,
+    /// Seconds for `Retry-After` (rate-limited calls).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), fields: Vec::new() }
+        Self { status, code, message: message.into(), fields: Vec::new(), retry_after: None }
+    }
+
+    /// `429` with `Retry-After`: the token's call budget is spent for now.
+    pub fn rate_limited(wait: std::time::Duration) -> Self {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let mut e =
+            Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", format!("该令牌调用过于频繁，请 {secs} 秒后重试"));
+        e.retry_after = Some(secs.max(1));
+        e
     }
 
     pub fn unauthorized() -> Self {
@@ -76,7 +87,11 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, fields: self.fields } };
-        (self.status, Json(body)).into_response()
+        let mut res = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            res.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+        }
+        res
     }
 }
 

@@ -9,16 +9,26 @@ mod campaigns;
 mod cursor;
 mod docs;
 mod error;
+mod limit;
 mod segments;
+mod settings_types;
 mod suppressions;
+mod team;
+mod team_types;
 mod types;
 mod users;
+mod vendors;
+
+pub use limit::Limiter;
 
 use app::state::ServerState;
 use axum::routing::get;
 use axum::{Json, Router};
 use std::sync::Arc;
+use utoipa::openapi::header::Header;
+use utoipa::openapi::schema::{Object, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -30,7 +40,8 @@ use utoipa_axum::routes;
         (admin ⊇ operator ⊇ viewer). Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`; lists page by \
         `cursor` (pass back `next_cursor`). Phones are always masked."),
     modifiers(&BearerToken),
-    tags((name = "users"), (name = "segments"), (name = "campaigns"), (name = "messages"), (name = "compliance"))
+    tags((name = "users"), (name = "segments"), (name = "campaigns"), (name = "messages"), (name = "compliance"), (name = "settings"),
+        (name = "team"))
 )]
 struct ApiDoc;
 
@@ -40,6 +51,21 @@ impl Modify for BearerToken {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let scheme = SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build());
         openapi.components.get_or_insert_with(Default::default).add_security_scheme("token", scheme);
+    }
+}
+
+/// Documents the `429` every authenticated call may get from its token's rate limit (`limit`).
+fn document_rate_limit(openapi: &mut utoipa::openapi::OpenApi) {
+    let limited = ResponseBuilder::new()
+        .description("该令牌调用过于频繁：`Retry-After` 秒后重试（`rate_limited`）")
+        .header("Retry-After", Header::new(Object::with_type(Type::Integer)))
+        .content("application/json", Content::new(Some(Ref::from_schema_name("ErrorBody"))))
+        .build();
+    for item in openapi.paths.paths.values_mut() {
+        let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for op in ops.into_iter().flatten().filter(|op| op.security.is_some()) {
+            op.responses.responses.insert("429".into(), RefOr::T(limited.clone()));
+        }
     }
 }
 
@@ -68,13 +94,37 @@ pub fn api() -> (Router<ServerState>, utoipa::openapi::OpenApi) {
         .routes(routes!(campaigns::list_messages))
         .routes(routes!(suppressions::list_suppressions, suppressions::add_suppressions))
         .routes(routes!(suppressions::remove_suppression))
+        .routes(routes!(campaigns::campaign_stats))
+        .routes(routes!(campaigns::campaign_messages))
+        .routes(routes!(vendors::get_sms_settings))
+        .routes(routes!(vendors::set_phone_attribute))
+        .routes(routes!(vendors::save_chuanglan))
+        .routes(routes!(vendors::set_chuanglan_sandbox))
+        .routes(routes!(vendors::test_chuanglan))
+        .routes(routes!(vendors::test_send_chuanglan))
+        .routes(routes!(vendors::save_aliyun))
+        .routes(routes!(vendors::test_aliyun))
+        .routes(routes!(vendors::aliyun_template))
+        .routes(routes!(vendors::test_send_aliyun))
+        .routes(routes!(team::list_roles))
+        .routes(routes!(team::list_accounts, team::create_account))
+        .routes(routes!(team::update_account))
+        .routes(routes!(team::list_tokens, team::create_token))
+        .routes(routes!(team::revoke_token))
         .split_for_parts();
+    let mut doc = doc;
+    document_rate_limit(&mut doc);
     (router.layer(axum::extract::DefaultBodyLimit::max(API_BODY_LIMIT)), doc)
 }
 
 /// The API plus its document and docs page (both public: they describe, they hold nothing).
-pub fn routes() -> Router<ServerState> {
+/// `limiter` caps calls per token (none: unlimited).
+pub fn routes(limiter: Option<Arc<Limiter>>) -> Router<ServerState> {
     let (router, doc) = api();
+    let router = match limiter {
+        Some(l) => router.layer(axum::Extension(l)),
+        None => router,
+    };
     let json = Arc::new(doc.clone());
     let page = Arc::new(docs::render(&doc));
     router

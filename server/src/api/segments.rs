@@ -36,7 +36,8 @@ pub async fn list_segments(
     Query(p): Query<PageParams>,
 ) -> Result<Json<Page<SegmentOut>>, ApiError> {
     caller.require(Role::Viewer)?;
-    let (rows, next) = cursor::newest_first(engine::segments::list(&state.db).await?, |s| s.id, &p)?;
+    let (before, limit) = cursor::keyset(&p)?;
+    let (rows, next) = cursor::finish(engine::segments::page(&state.db, before, limit).await?, &p, |s| s.id);
     Ok(Json(Page { items: rows.into_iter().map(out).collect(), next_cursor: next }))
 }
 

@@ -31,12 +31,20 @@ pub async fn list_suppressions(
     Query(p): Query<PageParams>,
 ) -> Result<Json<Page<SuppressionOut>>, ApiError> {
     caller.require(Role::Viewer)?;
-    let offset = super::cursor::decode(p.cursor.as_deref())?.unwrap_or(0).max(0) as u32;
-    let limit = super::cursor::limit(p.limit);
-    let rows = suppress::list(&state.db, None, None, offset + limit + 1).await?;
-    let more = rows.len() > (offset + limit) as usize;
-    let items = rows.into_iter().skip(offset as usize).take(limit as usize).map(out).collect();
-    let next_cursor = more.then(|| super::cursor::encode(i64::from(offset + limit)));
+    let before = match super::cursor::open(&state.key, p.cursor.as_deref())? {
+        Some(pos) => {
+            let bad = || ApiError::bad_request("cursor 无效：请传回上一页返回的 next_cursor");
+            let (at, phone) = pos.split_once(':').ok_or_else(bad)?;
+            Some((at.parse::<i64>().map_err(|_| bad())?, phone.to_owned()))
+        }
+        None => None,
+    };
+    let limit = super::cursor::limit(p.limit) as usize;
+    let mut rows = suppress::list(&state.db, None, before, limit as u32 + 1).await?;
+    let next_cursor = (rows.len() > limit)
+        .then(|| super::cursor::seal(&state.key, &format!("{}:{}", rows[limit - 1].created_at, rows[limit - 1].phone)));
+    rows.truncate(limit);
+    let items = rows.into_iter().map(out).collect();
     Ok(Json(Page { items, next_cursor }))
 }
 

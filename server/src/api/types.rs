@@ -247,6 +247,57 @@ pub struct MessageParams {
     pub limit: Option<u32>,
 }
 
+/// The ledger of one campaign: filters and paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CampaignMessageParams {
+    /// A full mobile number.
+    pub phone: Option<String>,
+    /// `delivered`, `failed`, `pending`, `timeout`, `unknown`, `in_progress` or `cancelled`.
+    pub status: Option<String>,
+    pub cursor: Option<String>,
+    /// 1–500, default 100.
+    pub limit: Option<u32>,
+}
+
+/// A campaign's funnel (目标 → 已提交 → 已送达 / 失败 / 等待回执 / 超时未回执 / 结果未知), failures
+/// by reason and results by carrier — the numbers of the campaign page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatsOut {
+    pub targets: u64,
+    pub submitted: u64,
+    pub delivered: u64,
+    pub failed: u64,
+    /// Submitted, no report yet, within the receipt timeout.
+    pub pending: u64,
+    /// Submitted, no report after the timeout (超时未回执).
+    pub timeout: u64,
+    /// The vendor's answer was lost (结果未知): never resent automatically.
+    pub unknown: u64,
+    pub in_progress: u64,
+    pub cancelled: u64,
+    /// Failed or timed-out messages a resend could help (重发失败).
+    pub resendable: u64,
+    pub failures: Vec<FailureOut>,
+    pub carriers: Vec<CarrierOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FailureOut {
+    pub category: String,
+    pub reason: String,
+    pub messages: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CarrierOut {
+    /// 中国移动 / 中国联通 / 中国电信 / 中国广电 / 其他.
+    pub carrier: String,
+    pub targets: u64,
+    pub delivered: u64,
+    pub failed: u64,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessageOut {
     pub id: i64,

@@ -16,13 +16,19 @@ use http::header::{self, HeaderValue};
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Largest request body accepted (forms and server-function calls).
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-pub fn router(state: ServerState, addr: SocketAddr, policy: HttpPolicy) -> Router {
+pub fn router(
+    state: ServerState,
+    addr: SocketAddr,
+    policy: HttpPolicy,
+    api: Option<Arc<crate::api::Limiter>>,
+) -> Router {
     let options = LeptosOptions::builder()
         .output_name(app::OUTPUT_NAME)
         .site_root("target/site")
@@ -40,7 +46,7 @@ pub fn router(state: ServerState, addr: SocketAddr, policy: HttpPolicy) -> Route
         .layer(RequestBodyLimitLayer::new(audience::IMPORT_LIMIT))
         .with_state(state.clone());
     let hooks = hooks::routes().layer(RequestBodyLimitLayer::new(BODY_LIMIT)).with_state(state.clone());
-    let api = crate::api::routes().with_state(state.clone());
+    let api = crate::api::routes(api).with_state(state.clone());
     let health = Router::new().route("/api/health", axum::routing::get(health)).with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(&options, routes, context, move || app::shell(shell_options.clone()))

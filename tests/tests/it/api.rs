@@ -6,17 +6,19 @@ use crate::common;
 
 use serde_json::{json, Value};
 
-struct Api<'a> {
-    t: &'a common::TestApp,
-    token: String,
+pub struct Api<'a> {
+    pub t: &'a common::TestApp,
+    pub token: String,
 }
 
 impl Api<'_> {
-    async fn send(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    pub async fn send(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
         let url = self.t.url(path);
         let http = reqwest::Client::new();
         let mut req = match method {
             "POST" => http.post(url),
+            "PUT" => http.put(url),
+            "PATCH" => http.patch(url),
             "DELETE" => http.delete(url),
             _ => http.get(url),
         };
@@ -31,15 +33,25 @@ impl Api<'_> {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
-    async fn ok(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+    pub async fn ok(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let (status, v) = self.send(method, path, body).await;
         assert!((200..300).contains(&status), "{method} {path}: {status} {v}");
         v
     }
 }
 
+/// Ids the route table needs: a segment, a campaign, an account and a token to change.
+struct Ids {
+    seg: i64,
+    campaign: i64,
+    account: i64,
+    token: i64,
+}
+
 /// Every API route with a body that succeeds for a role allowed to call it, and that role.
-fn routes(seg: i64, campaign: i64) -> Vec<(&'static str, String, Option<Value>, &'static str)> {
+/// Vendor calls go to the sandbox (创蓝) or to a closed loopback port (阿里云), never outside.
+fn routes(ids: &Ids) -> Vec<(&'static str, String, Option<Value>, &'static str)> {
+    let Ids { seg, campaign, account, token } = *ids;
     let campaign_body = json!({"name": "API 活动", "segment_id": seg, "vendor": "chuanglan", "signature": "示例商城",
         "content": "您好，周年庆满100减20，拒收请回复R"});
     vec![
@@ -66,6 +78,51 @@ fn routes(seg: i64, campaign: i64) -> Vec<(&'static str, String, Option<Value>, 
             "operator",
         ),
         ("DELETE", "/api/v1/suppressions/13700000009".into(), None, "operator"),
+        ("GET", format!("/api/v1/campaigns/{campaign}/stats"), None, "viewer"),
+        ("GET", format!("/api/v1/campaigns/{campaign}/messages"), None, "viewer"),
+        ("GET", "/api/v1/settings/sms".into(), None, "viewer"),
+        ("PUT", "/api/v1/settings/phone-attribute".into(), Some(json!({"name": "phone"})), "admin"),
+        ("PUT", "/api/v1/vendors/chuanglan/sandbox".into(), Some(json!({"on": true})), "admin"),
+        (
+            "PUT",
+            "/api/v1/vendors/chuanglan".into(),
+            Some(json!({"enabled": true, "signature": "【示例商城】", "account": "N0001", "host": "smssh1.253.com"})),
+            "admin",
+        ),
+        ("POST", "/api/v1/vendors/chuanglan/test".into(), None, "admin"),
+        (
+            "POST",
+            "/api/v1/vendors/chuanglan/test-send".into(),
+            Some(json!({"phones": ["13700000001"], "content": "您的验证码是 1234"})),
+            "admin",
+        ),
+        (
+            "PUT",
+            "/api/v1/vendors/aliyun".into(),
+            Some(json!({"enabled": true, "signature": "示例商城", "access_key_id": "LTAI0001",
+                "access_key_secret": "s", "endpoint": "http://127.0.0.1:9"})),
+            "admin",
+        ),
+        ("POST", "/api/v1/vendors/aliyun/test".into(), None, "admin"),
+        ("GET", "/api/v1/vendors/aliyun/templates/SMS_1".into(), None, "operator"),
+        (
+            "POST",
+            "/api/v1/vendors/aliyun/test-send".into(),
+            Some(json!({"phones": ["13700000001"], "template_id": "SMS_1"})),
+            "admin",
+        ),
+        ("GET", "/api/v1/roles".into(), None, "admin"),
+        ("GET", "/api/v1/accounts".into(), None, "admin"),
+        (
+            "POST",
+            "/api/v1/accounts".into(),
+            Some(json!({"username": "api-made", "role": "viewer", "password": "api-password-1"})),
+            "admin",
+        ),
+        ("PATCH", format!("/api/v1/accounts/{account}"), Some(json!({"role": "operator"})), "admin"),
+        ("GET", "/api/v1/tokens".into(), None, "admin"),
+        ("POST", "/api/v1/tokens".into(), Some(json!({"name": "minted", "role": "viewer"})), "admin"),
+        ("DELETE", format!("/api/v1/tokens/{token}"), None, "admin"),
     ]
 }
 
@@ -88,11 +145,14 @@ async fn every_api_route_enforces_the_token_role() {
     .await
     .as_i64()
     .expect("id");
+    let account = common::add_account(&t, "ops", "viewer", "ops-password-1").await;
+    common::add_token(&t, "to-revoke", "viewer").await;
+    let token = common::json_call(&t, "tokens/list", json!({})).await[0]["id"].as_i64().expect("token id");
     let mut tokens = Vec::new();
     for role in ["admin", "operator", "viewer"] {
         tokens.push((role, common::add_token(&t, &format!("{role}-token"), role).await));
     }
-    for (method, path, body, needed) in routes(seg, campaign) {
+    for (method, path, body, needed) in routes(&Ids { seg, campaign, account, token }) {
         let none = Api { t: &t, token: String::new() };
         let (status, v) = none.send(method, &path, body.clone()).await;
         assert_eq!((status, v["error"]["code"].as_str()), (401, Some("unauthorized")), "{method} {path}");
@@ -180,6 +240,25 @@ async fn the_openapi_document_lists_every_route_and_each_one_answers() {
         ("get", "/api/v1/suppressions"),
         ("post", "/api/v1/suppressions"),
         ("delete", "/api/v1/suppressions/{phone}"),
+        ("get", "/api/v1/campaigns/{id}/stats"),
+        ("get", "/api/v1/campaigns/{id}/messages"),
+        ("get", "/api/v1/settings/sms"),
+        ("put", "/api/v1/settings/phone-attribute"),
+        ("put", "/api/v1/vendors/chuanglan"),
+        ("put", "/api/v1/vendors/chuanglan/sandbox"),
+        ("post", "/api/v1/vendors/chuanglan/test"),
+        ("post", "/api/v1/vendors/chuanglan/test-send"),
+        ("put", "/api/v1/vendors/aliyun"),
+        ("post", "/api/v1/vendors/aliyun/test"),
+        ("get", "/api/v1/vendors/aliyun/templates/{code}"),
+        ("post", "/api/v1/vendors/aliyun/test-send"),
+        ("get", "/api/v1/roles"),
+        ("get", "/api/v1/accounts"),
+        ("post", "/api/v1/accounts"),
+        ("patch", "/api/v1/accounts/{id}"),
+        ("get", "/api/v1/tokens"),
+        ("post", "/api/v1/tokens"),
+        ("delete", "/api/v1/tokens/{id}"),
     ];
     let paths = doc["paths"].as_object().expect("paths");
     let listed: usize = paths.values().map(|p| p.as_object().map_or(0, |o| o.len())).sum();
@@ -188,8 +267,13 @@ async fn the_openapi_document_lists_every_route_and_each_one_answers() {
         let op = &doc["paths"][path][method];
         assert!(op.is_object(), "{method} {path} is documented");
         assert!(op["responses"]["401"].is_object(), "{method} {path} documents 401");
+        assert!(op["responses"]["429"]["headers"]["Retry-After"].is_object(), "{method} {path} documents 429");
         assert_eq!(op["security"][0]["token"], json!([]), "{method} {path} needs the bearer token");
-        let concrete = path.replace("{user_id}", "u1").replace("{id}", "1").replace("{phone}", "13800138000");
+        let concrete = path
+            .replace("{user_id}", "u1")
+            .replace("{id}", "1")
+            .replace("{phone}", "13800138000")
+            .replace("{code}", "SMS_1");
         let res = reqwest::Client::new()
             .request(method.to_uppercase().parse().expect("method"), t.url(&concrete))
             .send()
@@ -289,6 +373,34 @@ async fn an_api_only_flow_sends_a_sandbox_campaign_to_completion() {
         .await;
     assert_eq!(rest["items"].as_array().expect("items").len(), 2);
     assert!(rest["next_cursor"].is_null());
+    let mut seen = Vec::new();
+    let mut path = format!("/api/v1/campaigns/{id}/messages?limit=2");
+    loop {
+        let page = api.ok("GET", &path, None).await;
+        seen.extend(page["items"].as_array().expect("items").iter().map(|m| m["id"].as_i64().expect("id")));
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/campaigns/{id}/messages?limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    let mut distinct = seen.clone();
+    distinct.dedup();
+    assert_eq!((seen.len(), distinct.len()), (5, 5), "three pages cover the five messages once: {seen:?}");
+    assert_eq!(api.send("GET", "/api/v1/campaigns/999999/messages", None).await.0, 404);
+    let mut stats = Value::Null;
+    for _ in 0..100 {
+        stats = api.ok("GET", &format!("/api/v1/campaigns/{id}/stats"), None).await;
+        if stats["pending"] == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!((stats["targets"].as_u64(), stats["submitted"].as_u64()), (Some(5), Some(5)), "{stats}");
+    let settled = ["delivered", "failed", "timeout", "unknown"].iter().filter_map(|k| stats[k].as_u64()).sum::<u64>();
+    assert_eq!(settled, 5, "every sandbox report counted once: {stats}");
+    let by_carrier = stats["carriers"].as_array().expect("carriers").iter().filter_map(|c| c["targets"].as_u64());
+    assert_eq!(by_carrier.sum::<u64>(), 5, "{stats}");
+    assert_eq!(api.send("GET", "/api/v1/campaigns/999999/stats", None).await.0, 404);
 }
 
 #[tokio::test]

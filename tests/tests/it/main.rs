@@ -3,6 +3,7 @@
 
 mod aliyun;
 mod api;
+mod api_admin;
 mod audience;
 mod auth;
 mod bundle;

@@ -256,11 +256,13 @@ impl Dispatcher {
         }
     }
 
+    /// Completes a sending campaign with no open batch — never one whose snapshot is still
+    /// being taken (`planned` unset): its batches are not all written yet.
     async fn finish_if_done(&self, id: i64) -> Result<(), CampaignError> {
         if !batches::open(&self.db, id).await? {
             sqlx::query(
                 "UPDATE campaigns SET status = 'completed', status_reason = NULL, finished_at = ?, updated_at = ? \
-                 WHERE id = ? AND status = 'sending'",
+                 WHERE id = ? AND status = 'sending' AND planned IS NOT NULL",
             )
             .bind(clock::now())
             .bind(clock::now())

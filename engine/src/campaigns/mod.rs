@@ -31,8 +31,8 @@ pub mod vendors;
 
 pub use plan::{plan, preview, preview_values, Preview, Reconciliation};
 pub use repo::{
-    cancel, create, due, field_errors, get, hold, list, page, pause, progress, recipients_of, resume, start,
-    wait_for_window, wake_due, Progress, RecipientRow,
+    by_create_key, cancel, create, create_once, due, field_errors, get, hold, list, page, pause, progress,
+    recipients_of, resume, start, wait_for_window, wake_due, Progress, RecipientRow,
 };
 pub use run::SERVICE as DISPATCH_SERVICE;
 pub use service::Control;

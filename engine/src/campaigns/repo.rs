@@ -68,13 +68,29 @@ fn json<T: Serialize>(v: &T) -> Result<String, CampaignError> {
 
 /// Saves a draft (or a scheduled campaign when `scheduled_at` is set).
 pub async fn create(db: &Db, input: &CampaignInput, sandbox: bool, actor: &str) -> Result<Campaign, CampaignError> {
+    create_once(db, input, sandbox, actor, None).await.map(|(c, _)| c)
+}
+
+/// Creates a campaign, or with `key` returns the one an earlier call with that key created
+/// (`false`: nothing new). Two calls racing with one key make one campaign: the unique key
+/// index refuses the second insert, which then returns the first's.
+pub async fn create_once(
+    db: &Db,
+    input: &CampaignInput,
+    sandbox: bool,
+    actor: &str,
+    key: Option<&str>,
+) -> Result<(Campaign, bool), CampaignError> {
+    if let Some(c) = by_create_key(db, key).await? {
+        return Ok((c, false));
+    }
     refuse(field_errors(input))?;
     let now = clock::now();
     let status = if input.scheduled_at.is_some() { Status::Scheduled } else { Status::Draft };
-    let id: i64 = sqlx::query_scalar(
+    let id: Result<i64, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO campaigns (name, segment_id, vendor, sandbox, signature, content, bindings, status, scheduled_at, \
-         created_by, created_at, updated_at, kind, window_start, window_end) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         created_by, created_at, updated_at, kind, window_start, window_end, create_key) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(input.name.trim())
     .bind(input.segment_id)
@@ -91,9 +107,24 @@ pub async fn create(db: &Db, input: &CampaignInput, sandbox: bool, actor: &str) 
     .bind(input.kind.as_str())
     .bind(input.window.map(|w| i64::from(w.start)))
     .bind(input.window.map(|w| i64::from(w.end)))
+    .bind(key)
     .fetch_one(db)
-    .await?;
-    get(db, id).await?.ok_or(CampaignError::NotFound)
+    .await;
+    let id = match id {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(d)) if d.is_unique_violation() && key.is_some() => {
+            return by_create_key(db, key).await?.map(|c| (c, false)).ok_or(CampaignError::NotFound);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok((get(db, id).await?.ok_or(CampaignError::NotFound)?, true))
+}
+
+/// The campaign created with idempotency `key`, if any.
+pub async fn by_create_key(db: &Db, key: Option<&str>) -> Result<Option<Campaign>, CampaignError> {
+    let Some(key) = key else { return Ok(None) };
+    let row = sqlx::query(&format!("{COLUMNS} WHERE create_key = ?")).bind(key).fetch_optional(db).await?;
+    row.as_ref().map(decode).transpose()
 }
 
 const COLUMNS: &str =

@@ -36,18 +36,42 @@ impl Engine {
 
     /// Validates the builder's form and saves the campaign (draft, or scheduled).
     pub async fn create_campaign(&self, form: &CampaignForm, actor: &str) -> Result<Campaign, CampaignError> {
+        self.create_campaign_once(form, actor, None).await.map(|(c, _)| c)
+    }
+
+    /// The same with an idempotency `key`: a repeated call returns the campaign the first one
+    /// created (`false`) instead of a second campaign.
+    pub async fn create_campaign_once(
+        &self,
+        form: &CampaignForm,
+        actor: &str,
+        key: Option<&str>,
+    ) -> Result<(Campaign, bool), CampaignError> {
+        // A replay finds its campaign before parsing: the segment or vendor may have changed since.
+        if let Some(c) = super::by_create_key(&self.db, key).await? {
+            return Ok((c, false));
+        }
+        if let Some(key) = key {
+            let (input, sandbox) = self.campaign_input(form).await?;
+            let (c, created) = super::create_once(&self.db, &input, sandbox, actor, Some(key)).await?;
+            tracing::info!(user = %actor, campaign = c.id, sandbox, created, "campaign created once per key");
+            return Ok((c, created));
+        }
         let (input, sandbox) = self.campaign_input(form).await?;
         let c = super::create(&self.db, &input, sandbox, actor).await?;
         tracing::info!(user = %actor, campaign = c.id, sandbox, "campaign created");
-        Ok(c)
+        Ok((c, true))
     }
 
     /// Starts a campaign once per `key`, after checking an Aliyun template's approval.
     pub async fn start_campaign(&self, id: i64, key: &str) -> Result<(), CampaignError> {
         let c = super::get(&self.db, id).await?.ok_or(CampaignError::NotFound)?;
         self.require_approved(&c).await?;
-        super::start(&self.segments, &self.db, id, key).await?;
-        self.dispatcher.spawn(id);
+        // `None`: another call with this key started it and spawns the runner when its
+        // snapshot is complete (a runner started before then would find nothing to send).
+        if super::start(&self.segments, &self.db, id, key).await?.is_some() {
+            self.dispatcher.spawn(id);
+        }
         Ok(())
     }
 

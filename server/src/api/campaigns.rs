@@ -71,18 +71,31 @@ fn form(b: &CampaignCreate) -> CampaignForm {
     }
 }
 
+/// The client's `Idempotency-Key`, trimmed to 100 characters, when it sent one.
+fn client_key(headers: &HeaderMap) -> Option<String> {
+    let k = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::trim).filter(|k| !k.is_empty())?;
+    Some(k.chars().take(100).collect())
+}
+
+/// The create key: the client's `Idempotency-Key` scoped to its token (two clients may pick
+/// the same key).
+fn create_key(token: i64, headers: &HeaderMap) -> Option<String> {
+    client_key(headers).map(|k| format!("api-{token}-{k}"))
+}
+
 /// The start key: the client's `Idempotency-Key`, else one per campaign, so retries of the
 /// same call never start a second send.
 fn start_key(id: i64, headers: &HeaderMap) -> String {
-    match headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::trim).filter(|k| !k.is_empty()) {
-        Some(k) => format!("api-{id}-{}", k.chars().take(100).collect::<String>()),
+    match client_key(headers) {
+        Some(k) => format!("api-{id}-{k}"),
         None => format!("api-{id}"),
     }
 }
 
 #[utoipa::path(post, path = "/api/v1/campaigns", tag = "campaigns", request_body = CampaignCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create-and-start start one send")),
-    responses((status = 201, body = CampaignOut), (status = 422, body = super::error::ErrorBody),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create (and start) make one \
+        campaign and one send: a repeat with the same key answers 200 with the campaign the first call created")),
+    responses((status = 201, body = CampaignOut), (status = 200, body = CampaignOut), (status = 422, body = super::error::ErrorBody),
         (status = 401, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody)),
     security(("token" = [])))]
 pub async fn create_campaign(
@@ -91,16 +104,20 @@ pub async fn create_campaign(
     headers: HeaderMap,
     Json(body): Json<CampaignCreate>,
 ) -> Result<(StatusCode, Json<CampaignOut>), ApiError> {
-    caller.require(Role::Operator)?;
-    let c = state.create_campaign(&form(&body), &caller.actor()).await?;
+    let token = caller.require(Role::Operator)?;
+    let key = create_key(token.id, &headers);
+    let (c, created) = state.create_campaign_once(&form(&body), &caller.actor(), key.as_deref()).await?;
     let target = format!("活动 #{} {}", c.id, c.name);
-    caller.audit(&state, "campaign_create", &target, "API").await?;
+    if created {
+        caller.audit(&state, "campaign_create", &target, "API").await?;
+    }
     if body.start && c.scheduled_at.is_none() {
         state.start_campaign(c.id, &start_key(c.id, &headers)).await?;
         caller.audit(&state, "campaign_start", &target, "API").await?;
     }
     let c = find(&state, c.id).await?;
-    Ok((StatusCode::CREATED, Json(out(&state, c).await?)))
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(out(&state, c).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", params(PageParams),

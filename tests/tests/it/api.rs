@@ -492,3 +492,41 @@ async fn the_suppression_list_is_managed_through_the_api() {
     let left = api.ok("GET", "/api/v1/suppressions", None).await;
     assert_eq!(left["items"].as_array().map(Vec::len), Some(1), "{left}");
 }
+
+#[tokio::test]
+async fn a_create_retried_with_its_idempotency_key_makes_one_campaign_and_one_send() {
+    let (t, seg) = common::seeded(3).await;
+    let token = common::add_token(&t, "crm", "operator").await;
+    let body = json!({"name": "重试活动", "segment_id": seg, "vendor": "chuanglan", "signature": "示例商城",
+        "content": "您好，周年庆满100减20，拒收请回复R", "window_start": "00:00", "window_end": "24:00", "start": true});
+    let create = |key: &str, token: &str| {
+        reqwest::Client::new()
+            .post(t.url("/api/v1/campaigns"))
+            .bearer_auth(token)
+            .header("idempotency-key", key)
+            .json(&body)
+            .send()
+    };
+    let (a, b) = tokio::join!(create("order-42", &token), create("order-42", &token));
+    let (a, b) = (a.expect("first"), b.expect("second"));
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 201], "one create, one replay");
+    let (a, b): (Value, Value) = (a.json().await.expect("json"), b.json().await.expect("json"));
+    assert_eq!(a["id"], b["id"], "{a} {b}");
+    let replay = create("order-42", &token).await.expect("replay");
+    assert_eq!(replay.status(), 200);
+    let other = common::add_token(&t, "erp", "operator").await;
+    let theirs: Value = create("order-42", &other).await.expect("other").json().await.expect("json");
+    assert_ne!(theirs["id"], a["id"], "keys are scoped to their token");
+    let id = a["id"].as_i64().expect("id");
+    common::wait_status(&t, id, "completed").await;
+    let api = Api { t: &t, token };
+    let campaigns = api.ok("GET", "/api/v1/campaigns", None).await;
+    assert_eq!(campaigns["items"].as_array().map(Vec::len), Some(2), "{campaigns}");
+    let done = api.ok("GET", &format!("/api/v1/campaigns/{id}"), None).await;
+    let msgs = api.ok("GET", &format!("/api/v1/campaigns/{id}/messages"), None).await;
+    assert_eq!(msgs["items"].as_array().map(Vec::len), Some(2), "each member sent once: {msgs} {done}");
+    assert_eq!(done["progress"]["submitted"], 2, "{done}");
+    assert!(msgs["items"].as_array().into_iter().flatten().all(|m| m["submitted_at"].is_i64()), "{msgs} {done}");
+}

@@ -10,6 +10,7 @@ pub mod db;
 mod facade;
 pub mod health;
 pub mod ledger;
+pub mod onboarding;
 pub mod phone;
 pub mod provider;
 pub mod sandbox;

@@ -10,6 +10,7 @@ pub mod compliance;
 pub mod ledger;
 #[cfg(feature = "ssr")]
 pub mod lookups;
+pub mod onboarding;
 #[cfg(feature = "ssr")]
 pub mod phones;
 pub mod segments;

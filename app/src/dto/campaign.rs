@@ -14,6 +14,8 @@ pub struct BuilderOptions {
     pub vendors: Vec<VendorOption>,
     /// (name, type)
     pub attributes: Vec<(String, String)>,
+    /// Beijing time when the options were built, `yyyy-MM-ddTHH:mm` (the schedule picker's minimum).
+    pub now: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

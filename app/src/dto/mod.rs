@@ -11,6 +11,18 @@ pub struct Me {
     pub role: Role,
 }
 
+/// The first-run checklist (开始使用): each step's state, read from real data, and whether
+/// this account hid it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Onboarding {
+    pub phone_attribute: bool,
+    pub vendor: bool,
+    pub users: bool,
+    pub segment: bool,
+    pub campaign: bool,
+    pub dismissed: bool,
+}
+
 /// Everything the 短信配置 page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SmsSettings {

@@ -4,6 +4,7 @@
 mod builder;
 mod compliance;
 mod detail;
+mod schedule;
 mod stats;
 
 pub use builder::CampaignBuilderPage;

@@ -7,6 +7,7 @@ mod chuanglan;
 mod chuanglan_options;
 mod chuanglan_test_send;
 mod compliance;
+mod first_run;
 mod phone;
 
 use crate::api::settings::get_sms_settings;
@@ -20,6 +21,7 @@ pub fn SmsSettingsPage() -> impl IntoView {
     view! {
         <Title text="短信配置 · 触达"/>
         <h1>"短信配置"</h1>
+        <first_run::FirstRunGuide/>
         <Suspense fallback=|| view! { <p class="muted">{text::LOADING}</p> }>
             {move || Suspend::new(async move {
                 match settings.await {

@@ -90,8 +90,11 @@ fn schedule(raw: &str) -> Result<Option<i64>, String> {
     }
     match crate::users::values::parse(crate::users::AttrType::Datetime, raw.trim()) {
         Ok(crate::users::Value::Time(t)) if t > crate::clock::now() => Ok(Some(t)),
-        Ok(_) => Err("定时发送的时间应晚于现在".into()),
-        Err(_) => Err("时间格式应为 2024-05-20 08:30".into()),
+        Ok(_) => Err(format!(
+            "定时时间已过：请选择晚于现在（北京时间 {}）的时间",
+            crate::clock::display(crate::clock::now())
+        )),
+        Err(_) => Err("定时时间格式应为 年-月-日 时:分（北京时间），例如 2030-05-20 08:30".into()),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::validate::{self, FieldError};
 use crate::{clock, Db};
 
 pub const DEFAULT_PHONE_ATTRIBUTE: &str = "phone";
-const PHONE_ATTRIBUTE_KEY: &str = "phone_attribute";
+pub(crate) const PHONE_ATTRIBUTE_KEY: &str = "phone_attribute";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {

@@ -6,6 +6,7 @@ mod guard;
 mod hooks;
 mod host_check;
 mod ledger;
+mod sample;
 mod suppressions;
 
 pub use host_check::HttpPolicy;
@@ -47,7 +48,10 @@ pub fn router(
         .with_state(state.clone());
     let hooks = hooks::routes().layer(RequestBodyLimitLayer::new(BODY_LIMIT)).with_state(state.clone());
     let api = crate::api::routes(api).with_state(state.clone());
-    let health = Router::new().route("/api/health", axum::routing::get(health)).with_state(state.clone());
+    let health = Router::new()
+        .route("/api/health", axum::routing::get(health))
+        .route("/api/sample-users.csv", axum::routing::get(sample::sample_users))
+        .with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(&options, routes, context, move || app::shell(shell_options.clone()))
         .fallback(crate::assets::serve)

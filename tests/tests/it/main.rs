@@ -11,6 +11,7 @@ mod campaigns;
 mod chuanglan;
 mod common;
 mod compliance;
+mod onboarding;
 mod receipts;
 mod reliability;
 mod roles;

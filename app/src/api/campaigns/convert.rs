@@ -37,7 +37,15 @@ pub async fn options(state: &ServerState) -> Result<BuilderOptions, AppError> {
     let attributes = engine::users::attribute_types(&state.db).await?;
     let attributes = attributes.into_iter().map(|(n, t)| (n, t.as_str().to_owned())).collect();
     let policy = engine::compliance::policy(&state.db).await?;
-    Ok(BuilderOptions { segments, vendors, attributes, window: policy.window.label(), daily_cap: policy.daily_cap })
+    let now = engine::clock::display(engine::clock::now()).replace(' ', "T");
+    Ok(BuilderOptions {
+        segments,
+        vendors,
+        attributes,
+        window: policy.window.label(),
+        daily_cap: policy.daily_cap,
+        now,
+    })
 }
 
 fn vendor_label(c: &Campaign) -> String {

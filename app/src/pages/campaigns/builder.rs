@@ -3,8 +3,9 @@
 //! template note, the reconciliation and sample messages before anything is sent.
 
 use super::compliance::{ContentChecks, KindPicker, WindowFields};
+use super::schedule::ScheduleField;
 use crate::api::campaigns::{load_builder_options, preview_campaign, test_send_campaign, CreateCampaign};
-use crate::components::{error_for, Field, Notice, TextArea};
+use crate::components::{error_for, Field, Notice, Segmented, TextArea};
 use crate::dto::campaign::{BindingForm, BuilderOptions, CampaignForm, PreviewView};
 use crate::error::AppError;
 use crate::pages::{error_text, go};
@@ -188,12 +189,10 @@ fn Builder(options: BuilderOptions) -> AnyView {
             </div>
             <KindPicker kind/>
             <Field name="signature" label="短信签名" value=signature error=error_for(error, "signature") help="默认取自短信配置，可在本活动中修改"/>
-            <div class="field inline" id="content-mode">
-                <label><input type="radio" name="mode" value="text" prop:checked=move || mode.get() == "text"
-                    disabled=move || vendor.get() == "aliyun" on:change=move |_| mode.set("text".into())/>"自定义内容"</label>
-                <label><input type="radio" name="mode" value="template" prop:checked=move || mode.get() == "template"
-                    on:change=move |_| mode.set("template".into())/>"模板 ID"</label>
-            </div>
+            <Segmented name="mode" label="内容来源" value=mode options=vec![
+                ("text", "自定义内容", "直接填写短信内容，可用 {$var} 变量（阿里云只支持模板）"),
+                ("template", "模板 ID", "使用服务商后台审核通过的模板"),
+            ] disabled=Signal::derive(move || (vendor.get() == "aliyun").then_some("text"))/>
             <Show when=move || mode.get() == "text" fallback=move || view! {
                 <Field name="template_id" label="模板 ID / TemplateCode" value=template_id error=error_for(error, "template_id")/>
                 <Field name="template_params" label="模板参数名（按顺序，逗号分隔）" value=template_params error=Signal::derive(|| None)
@@ -211,8 +210,7 @@ fn Builder(options: BuilderOptions) -> AnyView {
             </div>
             <WindowFields kind default_window=options.window.clone() start=window_start end=window_end
                 error=error_for(error, "window")/>
-            <Field name="schedule" label="定时发送（北京时间，可选）" value=schedule error=error_for(error, "schedule")
-                placeholder="2024-05-20 08:30" help="留空则保存为草稿或立即发送"/>
+            <ScheduleField value=schedule now=options.now.clone() error=error_for(error, "schedule")/>
             <div class="actions">
                 <button type="submit" id="campaign-preview" disabled=move || preview.pending().get()>"检查模板并预览"</button>
                 <button type="button" id="campaign-save" disabled=move || create.pending().get() on:click=move |_| submit(false)>

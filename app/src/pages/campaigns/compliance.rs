@@ -3,32 +3,22 @@
 //! verdicts come from the server (`compliance/check-content`), the same rules as at start.
 
 use crate::api::compliance::check_content;
+use crate::components::Segmented;
 use leptos::prelude::*;
 
 #[component]
 pub fn KindPicker(kind: RwSignal<String>) -> impl IntoView {
-    let option = move |value: &'static str, label: &'static str, help: &'static str| {
-        view! {
-            <label class="segment" class:active=move || kind.get() == value title=help>
-                <input type="radio" name="kind" value=value id=format!("f-kind-{value}")
-                    prop:checked=move || kind.get() == value on:change=move |_| kind.set(value.into())/>
-                <span>{label}</span>
-            </label>
-        }
-    };
+    let options = vec![
+        ("marketing", "营销", "营销短信：须以“拒收请回复R”结尾，只在营销时段发送，受频次上限和退订名单约束"),
+        ("notification", "通知/行业", "通知短信：订单、物流、服务提醒等，不能带退订语"),
+    ];
     view! {
-        <div class="field">
-            <span class="label">"短信类型"</span>
-            <div class="segmented" id="f-kind" role="radiogroup" aria-label="短信类型">
-                {option("marketing", "营销", "营销短信：须以“拒收请回复R”结尾，只在营销时段发送，受频次上限和退订名单约束")}
-                {option("notification", "通知/行业", "通知短信：订单、物流、服务提醒等，不能带退订语")}
-            </div>
-            <p class="field-help">{move || if kind.get() == "marketing" {
-                "营销短信：以“拒收请回复R”结尾，只在营销发送时段内发送，超过每个号码的频次上限或在退订名单中的号码不会收到。"
-            } else {
-                "通知/行业短信：用于订单、物流、账户等服务通知，不能含“拒收请回复R”，不受营销时段和频次限制。"
-            }}</p>
-        </div>
+        <Segmented name="kind" label="短信类型" value=kind options/>
+        <p class="field-help kind-help">{move || if kind.get() == "marketing" {
+            "营销短信：以“拒收请回复R”结尾，只在营销发送时段内发送，超过每个号码的频次上限或在退订名单中的号码不会收到。"
+        } else {
+            "通知/行业短信：用于订单、物流、账户等服务通知，不能含“拒收请回复R”，不受营销时段和频次限制。"
+        }}</p>
     }
 }
 

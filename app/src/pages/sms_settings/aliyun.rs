@@ -1,7 +1,7 @@
 //! The 阿里云 card.
 
 use crate::api::aliyun::{SaveAliyun, TestAliyun};
-use crate::components::{error_for, Field, Notice, SecretField};
+use crate::components::{error_for, Field, Notice, SecretField, VendorSwitch};
 use crate::dto::{AliyunCard, AliyunForm};
 use crate::error::AppError;
 use crate::text;
@@ -10,6 +10,7 @@ use leptos::prelude::*;
 #[component]
 pub fn AliyunCardView(card: AliyunCard) -> AnyView {
     let enabled = RwSignal::new(card.enabled);
+    let saved_enabled = RwSignal::new(card.enabled);
     let signature = RwSignal::new(card.signature);
     let key_id = RwSignal::new(card.access_key_id);
     let endpoint = RwSignal::new(card.endpoint);
@@ -20,6 +21,7 @@ pub fn AliyunCardView(card: AliyunCard) -> AnyView {
     let test = ServerAction::<TestAliyun>::new();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(c)) => {
+            saved_enabled.set(c.enabled);
             signature.set(c.signature);
             key_id.set(c.access_key_id);
             endpoint.set(c.endpoint);
@@ -48,10 +50,7 @@ pub fn AliyunCardView(card: AliyunCard) -> AnyView {
         <form id="aliyun-form" on:submit=submit>
             <div class="card-head">
                 <h2>"阿里云"</h2>
-                <label class="switch">
-                    <input type="checkbox" name="enabled" bind:checked=enabled/>
-                    <span>{move || if enabled.get() { text::ENABLED } else { text::DISABLED }}</span>
-                </label>
+                <VendorSwitch enabled saved=saved_enabled/>
             </div>
             <Field name="signature" label="短信签名" value=signature error=error_for(error, "signature")
                 placeholder="示例商城" help="阿里云控制台中审核通过的签名名称，不带【】"/>

@@ -3,7 +3,7 @@
 use super::chuanglan_options::{OptionsFields, OptionsSignals};
 use super::chuanglan_test_send::TestSendPanel;
 use crate::api::chuanglan::{SaveChuanglan, SetChuanglanSandbox, TestChuanglan};
-use crate::components::{error_for, Field, Notice, SecretField};
+use crate::components::{error_for, Field, Notice, SecretField, VendorSwitch};
 use crate::dto::{ChuanglanCard, ChuanglanForm};
 use crate::error::AppError;
 use crate::text;
@@ -12,6 +12,7 @@ use leptos::prelude::*;
 #[component]
 pub fn ChuanglanCardView(card: ChuanglanCard) -> AnyView {
     let enabled = RwSignal::new(card.enabled);
+    let saved_enabled = RwSignal::new(card.enabled);
     let signature = RwSignal::new(card.signature);
     let account = RwSignal::new(card.account);
     let host = RwSignal::new(card.host);
@@ -28,6 +29,7 @@ pub fn ChuanglanCardView(card: ChuanglanCard) -> AnyView {
     let switch = ServerAction::<SetChuanglanSandbox>::new();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(c)) => {
+            saved_enabled.set(c.enabled);
             signature.set(c.signature);
             host.set(c.host);
             account.set(c.account);
@@ -71,10 +73,7 @@ pub fn ChuanglanCardView(card: ChuanglanCard) -> AnyView {
             <form id="chuanglan-form" on:submit=submit>
                 <div class="card-head">
                     <h2>"创蓝 253" <Show when=move || sandbox.get()><span class="badge sandbox">"沙箱"</span></Show></h2>
-                    <label class="switch">
-                        <input type="checkbox" name="enabled" bind:checked=enabled/>
-                        <span>{move || if enabled.get() { text::ENABLED } else { text::DISABLED }}</span>
-                    </label>
+                    <VendorSwitch enabled saved=saved_enabled/>
                 </div>
                 <label class="switch sandbox-switch">
                     <input type="checkbox" name="sandbox" prop:checked=move || sandbox.get() on:change=toggle_sandbox/>

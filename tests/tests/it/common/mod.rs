@@ -180,6 +180,8 @@ pub fn all_server_fns() -> Vec<(&'static str, serde_json::Value)> {
     vec![
         ("auth/logout", json!({})),
         ("auth/me", json!({})),
+        ("onboarding/status", json!({})),
+        ("onboarding/dismiss", json!({"dismissed": false})),
         ("auth/password", json!({"current": "x", "new_password": "y", "confirm": "y"})),
         ("settings/sms", json!({})),
         ("settings/phone-attribute", json!({"name": "phone"})),
